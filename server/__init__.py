@@ -1,0 +1,1 @@
+"""The CMS runtime: settings, database, domain services, the app and the CLI."""

@@ -1,0 +1,1 @@
+"""Who is asking: viewers and, later, API tokens and roles."""

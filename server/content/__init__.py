@@ -1,0 +1,1 @@
+"""Events, people, committees and what hangs off them."""

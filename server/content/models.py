@@ -1,0 +1,349 @@
+"""Tortoise models for the content a civil-society organisation publishes."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class EventStatus(str, Enum):
+    """Whether an event is visible to the public."""
+
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+
+
+class EventFormat(str, Enum):
+    """How people attend an event."""
+
+    IN_PERSON = "IN_PERSON"
+    ONLINE = "ONLINE"
+    HYBRID = "HYBRID"
+
+
+class Platform(str, Enum):
+    """Where an event was streamed or a recording lives."""
+
+    YOUTUBE = "YOUTUBE"
+    INSTAGRAM = "INSTAGRAM"
+    FACEBOOK = "FACEBOOK"
+    ZOOM = "ZOOM"
+    OTHER = "OTHER"
+
+
+class ParticipantRole(str, Enum):
+    """The part a person played at an event."""
+
+    SPEAKER = "speaker"
+    PANELLIST = "panellist"
+    HOST = "host"
+    MODERATOR = "moderator"
+    INTERVIEWEE = "interviewee"
+    INTERVIEWER = "interviewer"
+    INSTRUCTOR = "instructor"
+    GUEST = "guest"
+    PERFORMER = "performer"
+    BENEFICIARY = "beneficiary"
+    AUTHOR = "author"
+    ORGANISER = "organiser"
+
+
+class Organisation(Model):
+    """An organisation people belong to or that partners on events."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=200)
+    url = fields.CharField(max_length=500, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    affiliations: fields.ReverseRelation[PersonAffiliation]
+    event_links: fields.ReverseRelation[EventOrganisation]
+
+    class Meta:
+        table = "organisation"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(Model):
+    """A subject events are tagged with."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    event_links: fields.ReverseRelation[EventTopic]
+
+    class Meta:
+        table = "topic"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(Model):
+    """Someone who spoke at, hosted or otherwise took part in events."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=200)
+    bio = fields.TextField(default="")
+    links: list[dict[str, str]] = fields.JSONField(default=list)  # type: ignore[assignment]
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    affiliations: fields.ReverseRelation[PersonAffiliation]
+    participations: fields.ReverseRelation[Participation]
+    memberships: fields.ReverseRelation[CommitteeMember]
+
+    class Meta:
+        table = "person"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonAffiliation(Model):
+    """A title a person holds, optionally at an organisation."""
+
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="affiliations", on_delete=fields.CASCADE
+    )
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="affiliations", null=True, on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=300, null=True)
+    position = fields.IntField(default=0)
+
+    person_id: int
+    organisation_id: int | None
+
+    class Meta:
+        table = "person_affiliation"
+        ordering = ["person_id", "position"]
+
+    def __str__(self) -> str:
+        return self.title or ""
+
+
+class Committee(Model):
+    """A committee of the organisation that runs events."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    events: fields.ReverseRelation[Event]
+    members: fields.ReverseRelation[CommitteeMember]
+
+    class Meta:
+        table = "committee"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMember(Model):
+    """A person's seat on a committee, such as co-chair."""
+
+    id = fields.IntField(primary_key=True)
+    committee: fields.ForeignKeyRelation[Committee] = fields.ForeignKeyField(
+        "models.Committee", related_name="members", on_delete=fields.CASCADE
+    )
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="memberships", on_delete=fields.RESTRICT
+    )
+    role = fields.CharField(max_length=100)
+    position = fields.IntField(default=0)
+
+    committee_id: int
+    person_id: int
+
+    class Meta:
+        table = "committee_member"
+        unique_together = (("committee", "person"),)
+        ordering = ["committee_id", "position"]
+
+    def __str__(self) -> str:
+        return self.role
+
+
+class Event(Model):
+    """An event: a panel, workshop, protest, campaign or broadcast."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    title = fields.CharField(max_length=300)
+    summary = fields.TextField(default="")
+    body = fields.TextField(default="")
+    outcomes = fields.TextField(null=True)
+    editor_note = fields.TextField(null=True)
+    status = fields.CharEnumField(EventStatus, max_length=16, default=EventStatus.DRAFT)
+    # The first and last session dates, kept in step with `sessions` by the
+    # content service so that lists can filter and order without a join.
+    start_date = fields.DateField()
+    end_date = fields.DateField()
+    place = fields.CharField(max_length=300, null=True)
+    format = fields.CharEnumField(EventFormat, max_length=16, null=True)
+    platform = fields.CharEnumField(Platform, max_length=16, null=True)
+    committee: fields.ForeignKeyNullableRelation[Committee] = fields.ForeignKeyField(
+        "models.Committee", related_name="events", null=True, on_delete=fields.RESTRICT
+    )
+    image_src = fields.CharField(max_length=500, null=True)
+    image_alt = fields.CharField(max_length=300, null=True)
+    image_credit = fields.CharField(max_length=300, null=True)
+    image_credit_url = fields.CharField(max_length=500, null=True)
+    published_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    committee_id: int | None
+    sessions: fields.ReverseRelation[EventSession]
+    participations: fields.ReverseRelation[Participation]
+    topic_links: fields.ReverseRelation[EventTopic]
+    organisation_links: fields.ReverseRelation[EventOrganisation]
+    recordings: fields.ReverseRelation[Recording]
+
+    class Meta:
+        table = "event"
+        ordering = ["-start_date", "id"]
+        indexes = (("status", "start_date"),)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventSession(Model):
+    """One dated session of an event (most events have exactly one)."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="sessions", on_delete=fields.CASCADE
+    )
+    date = fields.DateField()
+    position = fields.IntField(default=0)
+
+    event_id: int
+
+    class Meta:
+        table = "event_session"
+        unique_together = (("event", "date"),)
+        ordering = ["event_id", "position"]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+
+class Participation(Model):
+    """A person's part in an event, under the affiliation they spoke with."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="participations", on_delete=fields.CASCADE
+    )
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="participations", on_delete=fields.RESTRICT
+    )
+    role = fields.CharEnumField(ParticipantRole, max_length=32)
+    affiliation = fields.CharField(max_length=300, null=True)
+    session_date = fields.DateField(null=True)
+    position = fields.IntField(default=0)
+
+    event_id: int
+    person_id: int
+
+    class Meta:
+        table = "participation"
+        unique_together = (("event", "person", "role"),)
+        ordering = ["event_id", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.role.value} #{self.person_id}"
+
+
+class EventTopic(Model):
+    """An event's topic, in the order editors list them."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="topic_links", on_delete=fields.CASCADE
+    )
+    topic: fields.ForeignKeyRelation[Topic] = fields.ForeignKeyField(
+        "models.Topic", related_name="event_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField(default=0)
+
+    event_id: int
+    topic_id: int
+
+    class Meta:
+        table = "event_topic"
+        unique_together = (("event", "topic"),)
+        ordering = ["event_id", "position"]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} → #{self.topic_id}"
+
+
+class EventOrganisation(Model):
+    """A partner organisation of an event and the part it played."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="organisation_links", on_delete=fields.CASCADE
+    )
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="event_links", on_delete=fields.RESTRICT
+    )
+    role = fields.CharField(max_length=100, default="partner")
+    position = fields.IntField(default=0)
+
+    event_id: int
+    organisation_id: int
+
+    class Meta:
+        table = "event_organisation"
+        unique_together = (("event", "organisation"),)
+        ordering = ["event_id", "position"]
+
+    def __str__(self) -> str:
+        return self.role
+
+
+class Recording(Model):
+    """A recording of (part of) an event, whose URL stays empty when unknown."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="recordings", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=300)
+    platform = fields.CharEnumField(Platform, max_length=16, null=True)
+    url = fields.CharField(max_length=500, null=True)
+    position = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    event_id: int
+
+    class Meta:
+        table = "recording"
+        ordering = ["event_id", "position"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,139 @@
+"""Fixtures shared by every test: a real, migrated database per test session.
+
+`TEST_DATABASE_URL` picks the server: unset means a SQLite file in a temporary
+directory; a `postgres://` URL names a server and a maintenance database, on
+which a fresh, uniquely named database is created, migrated, and dropped at
+the end, so that concurrent runs never share tables.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from tortoise import Tortoise
+
+from server.database import Database
+
+_TABLES_IN_DELETE_ORDER = [
+    "recording",
+    "event_organisation",
+    "event_topic",
+    "participation",
+    "event_session",
+    "committee_member",
+    "event",
+    "person_affiliation",
+    "person",
+    "committee",
+    "organisation",
+    "topic",
+]
+
+
+def _postgres_admin_dsn(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(("postgresql", parts.netloc, parts.path, parts.query, ""))
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The URL of an empty, migrated database that lives for the whole session."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite://{path.as_posix()}"
+        await Database(url).migrate()
+        yield url
+        return
+
+    name = f"cms_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_postgres_admin_dsn(base))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = _with_database(base.replace("postgresql://", "postgres://", 1), name)
+    try:
+        await Database(url).migrate()
+        yield url
+    finally:
+        admin = await asyncpg.connect(_postgres_admin_dsn(base))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def _open_database(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.open()
+    yield database
+    await database.close()
+
+
+async def _empty_all_tables() -> None:
+    connection = Tortoise.get_connection("default")
+    for table in _TABLES_IN_DELETE_ORDER:
+        await connection.execute_script(f'DELETE FROM "{table}"')
+
+
+@pytest_asyncio.fixture
+async def db(_open_database: Database) -> AsyncIterator[Database]:
+    """An open database whose content tables are empty when the test starts."""
+    await _empty_all_tables()
+    yield _open_database
+
+
+class QueryCounter(logging.Handler):
+    """Counts the SQL statements Tortoise sends, by listening to its query log."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
+            self.statements.append(message)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def count_queries() -> Iterator[QueryCounter]:
+    """Counts every SQL statement run while the test holds it."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter = QueryCounter()
+    previous_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous_level)
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The real seed content shipped in the repository."""
+    return Path(__file__).resolve().parent.parent / "seeds"
