@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from server.database import Database
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from server.seeding import ExportReport, SeedReport
 
 
 @click.group()
@@ -25,19 +31,125 @@ def migrate() -> None:
     click.echo(f"Database is up to date: {settings.resolved_database_url}")
 
 
+async def _require_schema(database: Database) -> None:
+    """Fails with a clear message unless every migration has been applied to `database`."""
+    from tortoise import Tortoise
+    from tortoise.migrations.executor import MigrationExecutor
+
+    from server.database import tortoise_config
+
+    executor = MigrationExecutor(
+        Tortoise.get_connection("default"), tortoise_config(database.url)["apps"]
+    )
+    if pending := await executor.plan():
+        raise click.ClickException(
+            f"The database schema is missing or out of date ({len(pending)} migration(s) "
+            f"not applied) at {database.url}; run `cms migrate` first."
+        )
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that draws a bar on stderr once the total is known."""
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def advance(done: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=total, label=label, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(done - bars[0].pos)
+
+        yield advance
+
+
+async def _seed(settings: Settings, path: Path, dry_run: bool) -> SeedReport:
+    from server.seeding import seed_directory
+
+    async with Database.from_settings(settings) as database:
+        await _require_schema(database)
+        with _progress_bar("Seeding") as progress:
+            return await seed_directory(path, dry_run=dry_run, progress=progress)
+
+
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report, but write nothing.")
-def seed(path: Path, dry_run: bool) -> None:
+def seed(path: Path, dry_run: bool, settings: Settings | None = None) -> None:
     """Validate the content in PATH, then load it in one transaction."""
-    raise click.ClickException("not implemented yet")
+    from server.content.errors import ContentError
+    from server.seeding import SeedValidationError
+
+    try:
+        report = asyncio.run(_seed(settings or Settings(), path, dry_run))
+    except SeedValidationError as error:
+        for line in error.lines():
+            click.echo(line, err=True)
+        click.echo(f"{error}; nothing was written.", err=True)
+        sys.exit(1)
+    except ContentError as error:
+        raise click.ClickException(f"{error}; nothing was written.") from error
+    for line in report.summary():
+        click.echo(line)
+
+
+async def _export(settings: Settings, path: Path) -> ExportReport:
+    from server.seeding import export_directory
+
+    async with Database.from_settings(settings) as database:
+        await _require_schema(database)
+        return await export_directory(path)
 
 
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 def export(path: Path) -> None:
     """Write the database's content to PATH in the seed format."""
-    raise click.ClickException("not implemented yet")
+    report = asyncio.run(_export(Settings(), path))
+    for line in report.summary():
+        click.echo(line)
+    for stale in report.stale:
+        click.echo(f"warning: {stale} is not in the database; left as it was", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API with uvicorn (run `cms migrate` first)."""
+    import uvicorn
+
+    uvicorn.run(
+        "server.app:create_app", factory=True, host=host, port=port, workers=workers,
+        log_level="info", access_log=False,
+    )
+
+
+_REPOSITORY_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--seeds", "seeds_path", default=_REPOSITORY_SEEDS, show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The content to load.",
+)
+def demo(host: str, port: int, seeds_path: Path) -> None:
+    """Migrate and seed an embedded SQLite database, then serve it."""
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = Settings(database_url=None)  # the demo always runs on embedded defaults
+    asyncio.run(Database.from_settings(settings).migrate())
+    click.echo(f"Migrated {settings.resolved_database_url}", err=True)
+    ctx = click.get_current_context()
+    ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)
+    click.echo(f"Serving GraphQL on http://{host}:{port}/graphql", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
 from server.settings import Settings
@@ -36,29 +36,62 @@ def _ensure_sqlite_directory(database_url: str) -> None:
 
 
 class Database:
-    """Opens and closes the ORM's connections for one database URL."""
+    """Owns the ORM's connections for one database URL.
+
+    Each `Database` keeps its own Tortoise context, so opening or closing one never
+    touches another's connections (the migrator's, a test's, or the app's).
+    """
 
     def __init__(self, database_url: str) -> None:
         self.url = database_url
+        self._context: TortoiseContext | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         return cls(settings.resolved_database_url)
 
+    @property
+    def is_open(self) -> bool:
+        return self._context is not None
+
     async def migrate(self) -> None:
         """Bring the schema up to the latest migration; safe to run repeatedly."""
         _ensure_sqlite_directory(self.url)
-        try:
+        async with TortoiseContext():
             await run_migrations(config=tortoise_config(self.url))
-        finally:
-            await Tortoise.close_connections()
 
-    async def open(self) -> None:
+    async def open(self, *, shared_across_tasks: bool = False) -> None:
+        """Connect, and make this database current for the calling task.
+
+        `shared_across_tasks` also makes it the fallback for tasks that did not open
+        it, as the server needs: its lifespan and its requests run in different tasks.
+        """
         _ensure_sqlite_directory(self.url)
-        await Tortoise.init(config=tortoise_config(self.url))
+        context = TortoiseContext()
+        context.__enter__()
+        try:
+            await context.init(
+                config=tortoise_config(self.url), _enable_global_fallback=shared_across_tasks
+            )
+        except BaseException:
+            context.__exit__(None, None, None)
+            raise
+        self._context = context
+
+    async def ping(self) -> None:
+        """Raises unless the database answers a trivial query."""
+        if self._context is None:
+            raise RuntimeError("the database is not open")
+        await self._context.db().execute_query("SELECT 1")
 
     async def close(self) -> None:
-        await Tortoise.close_connections()
+        context, self._context = self._context, None
+        if context is not None:
+            await context.close_connections()
+            try:
+                context.__exit__(None, None, None)
+            except ValueError:
+                pass  # closed from another task than the one that opened it
 
     async def __aenter__(self) -> Database:
         await self.open()

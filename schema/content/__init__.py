@@ -1,0 +1,1 @@
+"""GraphQL for events, people, committees, topics and organisations."""

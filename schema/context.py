@@ -1,0 +1,23 @@
+"""What every resolver of one request sees: the viewer, the settings and fresh loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schema.content.loaders import ContentLoaders
+from server.auth.viewer import Viewer
+from server.settings import Settings
+
+
+@dataclass(frozen=True)
+class Context:
+    """The per-request context; build one per request so that loader caches never outlive it."""
+
+    viewer: Viewer
+    settings: Settings
+    loaders: ContentLoaders
+
+    @classmethod
+    def for_request(cls, viewer: Viewer, settings: Settings) -> Context:
+        """A context for one request by `viewer`, with loaders that see what the viewer may see."""
+        return cls(viewer=viewer, settings=settings, loaders=ContentLoaders.for_viewer(viewer))

@@ -1,0 +1,34 @@
+"""The ASGI GraphQL endpoint; mount it with `Route("/graphql", make_graphql_app(settings))`."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.schema import BaseSchema
+
+from schema.api import build_schema
+from schema.context import Context
+from server.auth.viewer import ANONYMOUS
+from server.settings import Settings
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view, giving every request a fresh Context."""
+
+    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None)
+        self.settings = settings
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        # Every caller is anonymous until authentication arrives; the
+        # viewer is the only thing that will change here.
+        return Context.for_request(ANONYMOUS, self.settings)
+
+
+def make_graphql_app(settings: Settings) -> GraphQL[Context, None]:
+    """The /graphql endpoint: queries over GET and POST, GraphiQL when the settings allow it."""
+    return GraphQLApp(build_schema(settings), settings)

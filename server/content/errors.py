@@ -1,0 +1,71 @@
+"""Domain errors raised by the content services.
+
+The tree:
+
+* ContentError
+  + ValidationFailed - the input breaks one or more rules; carries every FieldError found.
+  + NotFound - the thing to act on does not exist.
+  + Conflict - the write clashes with content stored meanwhile (e.g. a slug taken concurrently).
+  + PermissionDenied - the viewer may not make this change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """Why a field was rejected, for clients that react to the reason."""
+
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    TOO_LONG = "TOO_LONG"
+    NOT_FOUND = "NOT_FOUND"
+    DUPLICATE = "DUPLICATE"
+    UNKNOWN_FIELD = "UNKNOWN_FIELD"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One rule one field breaks; `field` is a path such as `participants[2].person`."""
+
+    field: str
+    message: str
+    code: ErrorCode
+
+    def under(self, prefix: str) -> FieldError:
+        """The same error with its field path nested under `prefix`."""
+        return replace(self, field=f"{prefix}.{self.field}" if self.field else prefix)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class ContentError(Exception):
+    """Base class for every error the content services raise on purpose."""
+
+
+class ValidationFailed(ContentError):
+    """The input breaks one or more rules; nothing was written."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+class NotFound(ContentError):
+    """The thing to act on does not exist."""
+
+    def __init__(self, kind: str, slug: str) -> None:
+        self.kind = kind
+        self.slug = slug
+        super().__init__(f"no {kind} with slug '{slug}'")
+
+
+class Conflict(ContentError):
+    """The write clashes with content stored meanwhile, such as a slug taken concurrently."""
+
+
+class PermissionDenied(ContentError):
+    """The viewer may not make this change."""

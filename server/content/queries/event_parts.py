@@ -1,0 +1,118 @@
+"""Reading what hangs off events (sessions, participants, topics, partners, recordings), in batches.
+
+Each batch is keyed by event (or person) and skips the parts of events the
+viewer may not see, so a loader can never leak a draft's contents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from pypika_tortoise import Order, Table
+
+from server.auth.viewer import Viewer
+from server.content.models import (
+    EventOrganisation,
+    EventSession,
+    EventTopic,
+    Participation,
+    Recording,
+    Topic,
+)
+from server.content.queries._ranking import first_ids_per_group
+from server.content.queries.events import visible_event_q, visible_events
+
+_EVENT = Table("event")
+_PARTICIPATION = Table("participation")
+
+Part = TypeVar("Part", EventSession, EventOrganisation, EventTopic, Participation, Recording)
+
+
+def _by_event(parts: Iterable[Part]) -> dict[int, list[Part]]:
+    grouped: dict[int, list[Part]] = defaultdict(list)
+    for part in parts:
+        grouped[part.event_id].append(part)
+    return dict(grouped)
+
+
+async def dates_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[date]]:
+    """Each visible event's session dates, in session order."""
+    sessions = await EventSession.filter(
+        visible_event_q(viewer, "event__"), event_id__in=event_ids
+    ).order_by("event_id", "position", "date")
+    return {
+        event_id: [session.date for session in group]
+        for event_id, group in _by_event(sessions).items()
+    }
+
+
+async def participations_by_event_ids(
+    viewer: Viewer, event_ids: Sequence[int]
+) -> dict[int, list[Participation]]:
+    """Each visible event's participations, in the order editors gave them."""
+    participations = await Participation.filter(
+        visible_event_q(viewer, "event__"), event_id__in=event_ids
+    ).order_by("event_id", "position", "id")
+    return _by_event(participations)
+
+
+async def topics_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[Topic]]:
+    """Each visible event's topics, in the order editors gave them."""
+    links = (
+        await EventTopic.filter(visible_event_q(viewer, "event__"), event_id__in=event_ids)
+        .select_related("topic")
+        .order_by("event_id", "position", "id")
+    )
+    return {
+        event_id: [link.topic for link in group] for event_id, group in _by_event(links).items()
+    }
+
+
+async def organisations_by_event_ids(
+    viewer: Viewer, event_ids: Sequence[int]
+) -> dict[int, list[EventOrganisation]]:
+    """Each visible event's partner organisations (the links, carrying their role), in order."""
+    links = await EventOrganisation.filter(
+        visible_event_q(viewer, "event__"), event_id__in=event_ids
+    ).order_by("event_id", "position", "id")
+    return _by_event(links)
+
+
+async def recordings_by_event_ids(
+    viewer: Viewer, event_ids: Sequence[int]
+) -> dict[int, list[Recording]]:
+    """Each visible event's recordings, in order."""
+    recordings = await Recording.filter(
+        visible_event_q(viewer, "event__"), event_id__in=event_ids
+    ).order_by("event_id", "position", "id")
+    return _by_event(recordings)
+
+
+async def recordings_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Recording]:
+    """The recordings among `ids` whose events the viewer may see, by id."""
+    recordings = await Recording.filter(visible_event_q(viewer, "event__"), id__in=list(ids))
+    return {recording.id: recording for recording in recordings}
+
+
+async def participations_by_person_ids(
+    viewer: Viewer, person_ids: Sequence[int], limit: int
+) -> dict[int, list[Participation]]:
+    """Each person's `limit` most recent participations in visible events, newest event first."""
+    ids = await first_ids_per_group(
+        visible_events(viewer).filter(participations__person_id__in=person_ids),
+        group=_PARTICIPATION.person_id,
+        item=_PARTICIPATION.id,
+        order=(
+            (_EVENT.start_date, Order.desc),
+            (_EVENT.id, Order.desc),
+            (_PARTICIPATION.position, Order.asc),
+            (_PARTICIPATION.id, Order.asc),
+        ),
+        limit=limit,
+    )
+    wanted = {pid for group in ids.values() for pid in group}
+    found = {p.id: p for p in await Participation.filter(id__in=wanted)} if wanted else {}
+    return {person_id: [found[i] for i in group] for person_id, group in ids.items()}

@@ -1,0 +1,184 @@
+"""Reading events: one by slug, filtered and ordered pages, and batches for loaders.
+
+Every query here starts from `visible_events(viewer)`, so the rule "the
+public sees published events only" lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from pypika_tortoise import Order, Table
+from pypika_tortoise.terms import Term
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from server.auth.viewer import Viewer
+from server.content.models import (
+    Event,
+    EventStatus,
+    EventTopic,
+    ParticipantRole,
+    Participation,
+    Platform,
+)
+from server.content.queries._ranking import first_ids_per_group
+from server.content.queries.paging import OrderDirection, Page, PageRequest, fetch_page
+
+_EVENT = Table("event")
+# Reverse relations are joined under their table's own name.
+_PARTICIPATION = Table("participation")
+_EVENT_TOPIC = Table("event_topic")
+_NEWEST_FIRST = ((_EVENT.start_date, Order.desc), (_EVENT.id, Order.desc))
+
+
+class EventOrderField(str, Enum):
+    """What a list of events can be sorted by."""
+
+    DATE = "DATE"
+
+
+@dataclass(frozen=True)
+class EventOrder:
+    """How to sort a list of events; ties are broken by id, in the same direction."""
+
+    field: EventOrderField = EventOrderField.DATE
+    direction: OrderDirection = OrderDirection.DESC
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to list; every criterion given must hold.
+
+    `person` and `role` together mean "that person, in that role". The dates
+    keep events whose span, first session to last, overlaps `date_from` to
+    `date_to` (both inclusive, either open).
+    """
+
+    committee: str | None = None
+    topic: str | None = None
+    person: str | None = None
+    role: ParticipantRole | None = None
+    platform: Platform | None = None
+    status: EventStatus | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def visible_event_q(viewer: Viewer, path: str = "") -> Q:
+    """The condition an event reached through `path` (such as `"event__"`) must meet to be seen."""
+    if viewer.can_read_drafts:
+        return Q()
+    return Q(**{f"{path}status": EventStatus.PUBLISHED})
+
+
+def visible_events(viewer: Viewer) -> QuerySet[Event]:
+    """Every event the viewer may see: published ones, and drafts for editors."""
+    return Event.filter(visible_event_q(viewer))
+
+
+async def get_event_by_slug(viewer: Viewer, slug: str) -> Event | None:
+    """The event with this slug, if the viewer may see it."""
+    return await visible_events(viewer).get_or_none(slug=slug)
+
+
+async def list_events(
+    viewer: Viewer,
+    filter: EventFilter | None = None,
+    order: EventOrder | None = None,
+    page: PageRequest | None = None,
+) -> Page[Event]:
+    """One page of the events the viewer may see that match `filter`, sorted by `order`."""
+    queryset = _apply_filter(visible_events(viewer), filter or EventFilter())
+    queryset = _apply_order(queryset, order or EventOrder())
+    return await fetch_page(queryset, page or PageRequest())
+
+
+async def events_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Event]:
+    """The events among `ids` that the viewer may see, by id."""
+    return {event.id: event for event in await visible_events(viewer).filter(id__in=list(ids))}
+
+
+async def events_by_committee_ids(
+    viewer: Viewer, committee_ids: Sequence[int], limit: int
+) -> dict[int, list[Event]]:
+    """Each committee's newest `limit` visible events."""
+    return await _newest_per_group(
+        visible_events(viewer).filter(committee_id__in=committee_ids),
+        group=_EVENT.committee_id,
+        limit=limit,
+    )
+
+
+async def events_by_topic_ids(
+    viewer: Viewer, topic_ids: Sequence[int], limit: int
+) -> dict[int, list[Event]]:
+    """Each topic's newest `limit` visible events."""
+    return await _newest_per_group(
+        visible_events(viewer).filter(topic_links__topic_id__in=topic_ids),
+        group=_EVENT_TOPIC.topic_id,
+        limit=limit,
+    )
+
+
+async def events_by_person_ids(
+    viewer: Viewer, person_ids: Sequence[int], limit: int
+) -> dict[int, list[Event]]:
+    """Each person's newest `limit` visible events, once each whatever their roles there."""
+    return await _newest_per_group(
+        visible_events(viewer).filter(participations__person_id__in=person_ids),
+        group=_PARTICIPATION.person_id,
+        limit=limit,
+        items_repeat=True,
+    )
+
+
+async def _newest_per_group(
+    queryset: QuerySet[Event], *, group: Term, limit: int, items_repeat: bool = False
+) -> dict[int, list[Event]]:
+    ids = await first_ids_per_group(
+        queryset,
+        group=group,
+        item=_EVENT.id,
+        order=_NEWEST_FIRST,
+        limit=limit,
+        items_repeat=items_repeat,
+    )
+    wanted = {event_id for event_ids in ids.values() for event_id in event_ids}
+    events = {event.id: event for event in await Event.filter(id__in=wanted)} if wanted else {}
+    return {key: [events[i] for i in event_ids] for key, event_ids in ids.items()}
+
+
+def _apply_filter(queryset: QuerySet[Event], filter: EventFilter) -> QuerySet[Event]:
+    if filter.committee is not None:
+        queryset = queryset.filter(committee__slug=filter.committee)
+    if filter.topic is not None:
+        tagged = EventTopic.filter(topic__slug=filter.topic).values("event_id")
+        queryset = queryset.filter(id__in=Subquery(tagged))
+    if filter.person is not None or filter.role is not None:
+        # One subquery for both, so that they must hold on the same participation.
+        taking_part = Participation.all()
+        if filter.person is not None:
+            taking_part = taking_part.filter(person__slug=filter.person)
+        if filter.role is not None:
+            taking_part = taking_part.filter(role=filter.role)
+        queryset = queryset.filter(id__in=Subquery(taking_part.values("event_id")))
+    if filter.platform is not None:
+        queryset = queryset.filter(platform=filter.platform)
+    if filter.status is not None:
+        queryset = queryset.filter(status=filter.status)
+    if filter.date_from is not None:
+        queryset = queryset.filter(end_date__gte=filter.date_from)
+    if filter.date_to is not None:
+        queryset = queryset.filter(start_date__lte=filter.date_to)
+    return queryset
+
+
+def _apply_order(queryset: QuerySet[Event], order: EventOrder) -> QuerySet[Event]:
+    # Only DATE exists so far; the tiebreak follows the direction so that
+    # reversing the direction reverses the list exactly.
+    sign = "-" if order.direction is OrderDirection.DESC else ""
+    return queryset.order_by(f"{sign}start_date", f"{sign}id")

@@ -1,0 +1,127 @@
+"""The kinds of content a seed directory holds, in the order they load.
+
+A kind ties together where its files live, the record model its files parse into, the
+content services that validate and write it, and how the exporter reads it back. To add a
+kind (transcripts, say), write its services and record model, then add one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from tortoise.models import Model
+
+from server.auth.viewer import Viewer
+from server.content import services
+from server.content.errors import FieldError
+from server.content.models import Committee, Event, Organisation, Person, Topic
+from server.content.services import Change, SlugLookup
+from server.seeding import readers
+from server.seeding.files import DocumentDirectory, ListFile
+from server.seeding.records import (
+    CommitteeRecord,
+    EventRecord,
+    OrganisationRecord,
+    PersonRecord,
+    Record,
+    TopicRecord,
+)
+
+
+RecordT = TypeVar("RecordT", bound=Record)
+InputT = TypeVar("InputT")
+InputT_contra = TypeVar("InputT_contra", contravariant=True)
+
+
+class Validator(Protocol[InputT_contra]):
+    """A service's `validate_<kind>` function."""
+
+    def __call__(
+        self, data: InputT_contra, *, lookup: SlugLookup | None = None
+    ) -> Awaitable[list[FieldError]]: ...
+
+
+@dataclass(frozen=True)
+class SeedKind(Generic[RecordT, InputT]):
+    """One kind of content: its files, its record model, its services and its reader."""
+
+    name: str
+    plural: str
+    files: ListFile | DocumentDirectory
+    record: type[RecordT]
+    model: type[Model]
+    to_input: Callable[[RecordT], InputT]
+    validate: Validator[InputT]
+    upsert: Callable[[Viewer, InputT], Awaitable[tuple[Any, Change]]]
+    read: Callable[[], Awaitable[list[RecordT]]]
+
+    async def check(self, record: RecordT, lookup: SlugLookup) -> list[FieldError]:
+        """Every rule the record breaks, with references resolved through `lookup`."""
+        return await self.validate(self.to_input(record), lookup=lookup)
+
+    async def write(self, viewer: Viewer, record: RecordT) -> Change:
+        """Creates or updates the record's row; returns what happened to it."""
+        _, change = await self.upsert(viewer, self.to_input(record))
+        return change
+
+
+KINDS: tuple[SeedKind[Any, Any], ...] = (
+    SeedKind(
+        name="organisation",
+        plural="organisations",
+        files=ListFile("organisations.yaml"),
+        record=OrganisationRecord,
+        to_input=OrganisationRecord.to_input,
+        model=Organisation,
+        validate=services.validate_organisation,
+        upsert=services.upsert_organisation,
+        read=readers.read_organisations,
+    ),
+    SeedKind(
+        name="topic",
+        plural="topics",
+        files=ListFile("topics.yaml"),
+        record=TopicRecord,
+        to_input=TopicRecord.to_input,
+        model=Topic,
+        validate=services.validate_topic,
+        upsert=services.upsert_topic,
+        read=readers.read_topics,
+    ),
+    SeedKind(
+        name="person",
+        plural="people",
+        files=ListFile("people.yaml"),
+        record=PersonRecord,
+        to_input=PersonRecord.to_input,
+        model=Person,
+        validate=services.validate_person,
+        upsert=services.upsert_person,
+        read=readers.read_people,
+    ),
+    SeedKind(
+        name="committee",
+        plural="committees",
+        files=ListFile("committees.yaml"),
+        record=CommitteeRecord,
+        to_input=CommitteeRecord.to_input,
+        model=Committee,
+        validate=services.validate_committee,
+        upsert=services.upsert_committee,
+        read=readers.read_committees,
+    ),
+    SeedKind(
+        name="event",
+        plural="events",
+        files=DocumentDirectory("events"),
+        record=EventRecord,
+        to_input=EventRecord.to_input,
+        model=Event,
+        validate=services.validate_event,
+        upsert=services.upsert_event,
+        read=readers.read_events,
+    ),
+)
+"""Every kind, each after the kinds it references."""

@@ -1,0 +1,34 @@
+"""What can be wrong with a seed directory, located by file, record, field and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the seed files, printed as `file: record: field: message (line n)`."""
+
+    file: Path
+    message: str
+    record: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = [str(self.file), self.record, self.field, self.message]
+        text = ": ".join(part for part in parts if part)
+        return f"{text} (line {self.line})" if self.line is not None else text
+
+
+class SeedValidationError(Exception):
+    """The seed directory has problems, all of them listed; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the seed files")
+
+    def lines(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
