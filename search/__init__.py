@@ -1,0 +1,1 @@
+"""Full-text search over events, people and transcripts (embedded and Meilisearch backends)."""
