@@ -7,6 +7,7 @@ from strawberry.extensions import AddValidationRules, ParserCache, ValidationCac
 from strawberry.extensions.query_depth_limiter import create_validator
 
 from schema.content.queries import ContentQuery
+from schema.search.queries import SearchQuery
 from server.settings import Settings
 
 # Deep enough for any page the site renders (events → edges → node →
@@ -23,7 +24,7 @@ _DEPTH_LIMIT = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
 
 
 @strawberry.type(description="The root of every read.")
-class Query(ContentQuery):
+class Query(ContentQuery, SearchQuery):
     pass
 
 

@@ -1,10 +1,11 @@
-"""What every resolver of one request sees: the viewer, the settings and fresh loaders."""
+"""What every resolver of one request sees: the viewer, the settings, search and fresh loaders."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from schema.content.loaders import ContentLoaders
+from search.service import SearchService
 from server.auth.viewer import Viewer
 from server.settings import Settings
 
@@ -16,8 +17,16 @@ class Context:
     viewer: Viewer
     settings: Settings
     loaders: ContentLoaders
+    search: SearchService | None = None
 
     @classmethod
-    def for_request(cls, viewer: Viewer, settings: Settings) -> Context:
+    def for_request(
+        cls, viewer: Viewer, settings: Settings, search: SearchService | None = None
+    ) -> Context:
         """A context for one request by `viewer`, with loaders that see what the viewer may see."""
-        return cls(viewer=viewer, settings=settings, loaders=ContentLoaders.for_viewer(viewer))
+        return cls(
+            viewer=viewer,
+            settings=settings,
+            loaders=ContentLoaders.for_viewer(viewer),
+            search=search,
+        )

@@ -26,7 +26,10 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         # Every caller is anonymous until authentication arrives; the
         # viewer is the only thing that will change here.
-        return Context.for_request(ANONYMOUS, self.settings)
+        runtime = getattr(request.state, "search", None)
+        return Context.for_request(
+            ANONYMOUS, self.settings, runtime.service if runtime is not None else None
+        )
 
 
 def make_graphql_app(settings: Settings) -> GraphQL[Context, None]:

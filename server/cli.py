@@ -152,5 +152,15 @@ def demo(host: str, port: int, seeds_path: Path) -> None:
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
+def _register_search_commands() -> None:
+    from server.search_commands import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_search_commands()
+
+
 if __name__ == "__main__":
     sys.exit(main())

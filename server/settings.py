@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(
         default=None, description="Serve GraphiQL at /graphql; defaults to on in development."
     )
+    meili_url: str | None = Field(
+        default=None, description="Meilisearch's URL; when set, search uses it instead of the embedded index."
+    )
+    meili_master_key: str | None = Field(default=None, description="Meilisearch's API key.")
+    meili_index: str = Field(default="cms", description="The Meilisearch index to use.")
+    search_worker: bool = Field(
+        default=True, description="Drain the search outbox inside the app (off when `cms worker` runs)."
+    )
+    search_synonyms: list[list[str]] = Field(
+        default_factory=lambda: [["magnitsky", "global human rights sanctions"]],
+        description="Groups of equivalent search terms, as JSON: [[\"a\", \"b c\"], ...].",
+    )
     max_page_size: int = Field(default=100, ge=1, le=1000)
     default_page_size: int = Field(default=20, ge=1)
 
@@ -43,6 +55,11 @@ class Settings(BaseSettings):
                 url = "postgres://" + url.removeprefix("postgresql://")
             return url
         return f"sqlite://{(self.data_dir / 'cms.sqlite3').as_posix()}"
+
+    @property
+    def search_path(self) -> Path:
+        """Where the embedded search index lives."""
+        return self.data_dir / "search"
 
     @property
     def graphiql_enabled(self) -> bool:

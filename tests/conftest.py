@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,8 +22,12 @@ import pytest_asyncio
 from tortoise import Tortoise
 
 from server.database import Database
+from server.settings import Settings
 
 _TABLES_IN_DELETE_ORDER = [
+    "index_marker",
+    "transcript_segment",
+    "transcript",
     "recording",
     "event_organisation",
     "event_topic",
@@ -134,6 +139,18 @@ def count_queries() -> Iterator[QueryCounter]:
 
 
 @pytest.fixture
+def app_settings(db: Database, tmp_path: Path) -> Settings:
+    """Settings for an app on the test database, with its data directory in tmp_path."""
+    return Settings(_env_file=None, database_url=db.url, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
 def seeds_dir() -> Path:
     """The real seed content shipped in the repository."""
     return Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path, seeds_dir: Path) -> Path:
+    """A scratch copy of the real seeds/ that a test may edit."""
+    return Path(shutil.copytree(seeds_dir, tmp_path / "seeds"))

@@ -17,25 +17,35 @@ from server.settings import Settings
 from tests.asgi import running
 
 
-async def test_healthz_reports_the_database(db: Database) -> None:
-    async with running(create_app(Settings(database_url=db.url), db)) as client:
+async def test_healthz_reports_the_database_search_and_the_backlog(
+    db: Database, app_settings: Settings
+) -> None:
+    async with running(create_app(app_settings, db)) as client:
         response = await client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "search": "ok"},
+        "search_backlog": {"size": 0, "oldest_age_seconds": None, "failing": 0, "last_error": None},
+    }
 
 
-async def test_healthz_answers_503_when_the_database_does_not(db: Database) -> None:
+async def test_healthz_answers_503_when_the_database_does_not(
+    db: Database, app_settings: Settings
+) -> None:
     closed = Database(db.url)  # never opened
-    async with running(create_app(Settings(database_url=db.url), closed)) as client:
+    async with running(create_app(app_settings, closed)) as client:
         response = await client.get("/healthz")
 
     assert response.status_code == 503
     assert response.json()["status"] == "degraded"
 
 
-async def test_the_lifespan_opens_and_closes_its_own_database(db: Database) -> None:
-    app = create_app(Settings(_env_file=None, database_url=db.url))
+async def test_the_lifespan_opens_and_closes_its_own_database(
+    db: Database, app_settings: Settings
+) -> None:
+    app = create_app(app_settings)
     async with running(app) as client:
         response = await client.get("/healthz")
 
@@ -43,8 +53,8 @@ async def test_the_lifespan_opens_and_closes_its_own_database(db: Database) -> N
     await db.ping()  # the test's own connections are untouched
 
 
-async def test_graphql_is_served_without_a_redirect(db: Database) -> None:
-    async with running(create_app(Settings(database_url=db.url), db)) as client:
+async def test_graphql_is_served_without_a_redirect(db: Database, app_settings: Settings) -> None:
+    async with running(create_app(app_settings, db)) as client:
         response = await client.post(
             "/graphql", json={"query": "{ events(first: 1) { totalCount } }"}
         )

@@ -347,3 +347,56 @@ class Recording(Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Transcript(Model):
+    """The timed text of one recording, in one language."""
+
+    id = fields.IntField(primary_key=True)
+    recording: fields.OneToOneRelation[Recording] = fields.OneToOneField(
+        "models.Recording", related_name="transcript", on_delete=fields.CASCADE
+    )
+    language = fields.CharField(max_length=35, default="en")
+    source_name = fields.CharField(max_length=300, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    recording_id: int
+    segments: fields.ReverseRelation[TranscriptSegment]
+
+    class Meta:
+        table = "transcript"
+
+    def __str__(self) -> str:
+        return f"transcript of recording {self.recording_id} ({self.language})"
+
+
+class TranscriptSegment(Model):
+    """One cue of a transcript: what was said between two moments, and by whom."""
+
+    id = fields.IntField(primary_key=True)
+    transcript: fields.ForeignKeyRelation[Transcript] = fields.ForeignKeyField(
+        "models.Transcript", related_name="segments", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    start_ms = fields.IntField()
+    end_ms = fields.IntField()
+    text = fields.TextField()
+    speaker: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person",
+        related_name="transcript_segments",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    speaker_label = fields.CharField(max_length=200, null=True)
+
+    transcript_id: int
+    speaker_id: int | None
+
+    class Meta:
+        table = "transcript_segment"
+        ordering = ["transcript_id", "position"]
+        unique_together = (("transcript", "position"),)
+
+    def __str__(self) -> str:
+        return f"{self.start_ms}–{self.end_ms} ms: {self.text[:40]}"

@@ -47,6 +47,7 @@ def test_root_fields(schema: strawberry.Schema) -> None:
         "committees",
         "topics",
         "organisations",
+        "search",
     }
 
 

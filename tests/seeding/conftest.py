@@ -65,12 +65,6 @@ def seed_files(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def seed_copy(tmp_path: Path, seeds_dir: Path) -> Path:
-    """A scratch copy of the real seeds/ that a test may edit."""
-    return Path(shutil.copytree(seeds_dir, tmp_path / "seeds"))
-
-
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     """Replaces `old` by `new` in the file, insisting that `old` is there."""
     text = path.read_text(encoding="utf-8")

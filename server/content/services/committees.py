@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tortoise.transactions import in_transaction
+
+from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import FieldError, ValidationFailed
 from server.content.models import Committee, CommitteeMember, Person
@@ -72,4 +75,8 @@ async def upsert_committee(viewer: Viewer, data: CommitteeInput) -> tuple[Commit
 
     values = {"slug": data.slug, "name": data.name, "description": data.description}
     existing = await Committee.get_or_none(slug=data.slug)
-    return await save_row(Committee, existing, values, sync)
+    async with in_transaction():  # the index work commits with the change, or not at all
+        row, change = await save_row(Committee, existing, values, sync)
+        if change is not Change.UNCHANGED:
+            await outbox.mark_committee_dependents(row.id)
+    return row, change

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from tortoise import timezone
 
+from tortoise.transactions import in_transaction
+
+from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.models import (
@@ -249,4 +252,8 @@ async def upsert_event(viewer: Viewer, data: EventInput) -> tuple[Event, Change]
         "body": data.body,
         "published_at": _published_at(data.status, existing),
     }
-    return await save_row(Event, existing, values, sync)
+    async with in_transaction():  # the index work commits with the change, or not at all
+        row, change = await save_row(Event, existing, values, sync)
+        if change is not Change.UNCHANGED:
+            await outbox.mark_events([row.id])
+    return row, change

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tortoise.transactions import in_transaction
+
+from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import FieldError, ValidationFailed
 from server.content.models import Organisation
@@ -44,6 +47,10 @@ async def upsert_organisation(
     if errors := await validate_organisation(data):
         raise ValidationFailed(errors)
     existing = await Organisation.get_or_none(slug=data.slug)
-    return await save_row(
-        Organisation, existing, {"slug": data.slug, "name": data.name, "url": data.url}
-    )
+    async with in_transaction():  # the index work commits with the change, or not at all
+        row, change = await save_row(
+            Organisation, existing, {"slug": data.slug, "name": data.name, "url": data.url}
+        )
+        if change is not Change.UNCHANGED:
+            await outbox.mark_organisation_dependents(row.id)
+    return row, change

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tortoise.transactions import in_transaction
+
+from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.models import Organisation, Person, PersonAffiliation
@@ -98,4 +101,8 @@ async def upsert_person(viewer: Viewer, data: PersonInput) -> tuple[Person, Chan
         "links": [{"label": link.label, "url": link.url} for link in data.links],
     }
     existing = await Person.get_or_none(slug=data.slug)
-    return await save_row(Person, existing, values, sync)
+    async with in_transaction():  # the index work commits with the change, or not at all
+        row, change = await save_row(Person, existing, values, sync)
+        if change is not Change.UNCHANGED:
+            await outbox.mark_person_and_dependents(row.id)
+    return row, change

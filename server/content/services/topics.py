@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tortoise.transactions import in_transaction
+
+from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import FieldError, ValidationFailed
 from server.content.models import Topic
@@ -38,4 +41,8 @@ async def upsert_topic(viewer: Viewer, data: TopicInput) -> tuple[Topic, Change]
     if errors := await validate_topic(data):
         raise ValidationFailed(errors)
     existing = await Topic.get_or_none(slug=data.slug)
-    return await save_row(Topic, existing, {"slug": data.slug, "name": data.name})
+    async with in_transaction():  # the index work commits with the change, or not at all
+        row, change = await save_row(Topic, existing, {"slug": data.slug, "name": data.name})
+        if change is not Change.UNCHANGED:
+            await outbox.mark_topic_dependents(row.id)
+    return row, change

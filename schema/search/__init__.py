@@ -1,0 +1,1 @@
+"""GraphQL for search: the search field, its inputs and its hit types."""

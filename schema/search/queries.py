@@ -1,0 +1,122 @@
+"""The `search` root field: validate, search, then hydrate hits through the loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+
+from schema.content.types import Event, Person, Recording
+from schema.context import Context
+from schema.search.types import (
+    EventHit,
+    FacetCount,
+    FacetValue,
+    Highlight,
+    PersonHit,
+    SearchFacet,
+    SearchFilter,
+    SearchHit,
+    SearchKind,
+    SearchResults,
+    TranscriptHit,
+)
+from search import query as q
+from search.backend import SearchUnavailable
+from search.links import url_at
+from search.service import FieldProblem, facet_labels
+
+
+def _request(
+    query: str, kinds: list[SearchKind] | None, search_filter: SearchFilter | None,
+    facets: list[SearchFacet] | None, first: int, offset: int,
+) -> q.SearchRequest:
+    f = search_filter or SearchFilter()
+    return q.SearchRequest(
+        query=query,
+        filter=q.SearchFilter(
+            kinds=tuple(q.DocumentKind(k.value) for k in kinds or ()),
+            committees=tuple(f.committees or ()), topics=tuple(f.topics or ()),
+            people=tuple(f.people or ()), platforms=tuple(f.platforms or ()),
+            year_from=f.year_from, year_to=f.year_to,
+        ),
+        facets=tuple(q.Facet(facet.value) for facet in dict.fromkeys(facets or ())),
+        limit=first,
+        offset=offset,
+    )
+
+
+async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | None:
+    """The hit as a GraphQL type, or None when its rows are gone or not visible."""
+    loaders = info.context.loaders
+    highlights = [Highlight.from_result(h) for h in hit.highlights]
+    if hit.kind is q.DocumentKind.PERSON and hit.person_id is not None:
+        person = await loaders.person_by_id.load(hit.person_id)
+        return PersonHit(score=hit.score, person=Person.from_row(person), highlights=highlights) if person else None
+    if hit.event_id is None:
+        return None
+    event = await loaders.event_by_id.load(hit.event_id)
+    if event is None:
+        return None
+    if hit.kind is q.DocumentKind.EVENT:
+        return EventHit(score=hit.score, event=Event.from_row(event), highlights=highlights)
+    recording = await loaders.recording_by_id.load(hit.recording_id) if hit.recording_id else None
+    if recording is None:
+        return None
+    start_ms = hit.start_ms or 0
+    return TranscriptHit(
+        score=hit.score, event=Event.from_row(event), recording=Recording.from_row(recording),
+        start_ms=start_ms, speaker_name=hit.speaker_name, speaker_id=hit.speaker_id,
+        snippet=highlights[0].snippet if highlights else "", url=url_at(recording.url, start_ms),
+    )
+
+
+@strawberry.type(description="Full-text search over events, people and transcripts.")
+class SearchQuery:
+    @strawberry.field(
+        description="Searches events, people and transcript passages, with typo tolerance, "
+        "highlights and facet counts. Errors name the argument that was wrong."
+    )
+    async def search(
+        self,
+        info: strawberry.Info[Context],
+        query: Annotated[str, strawberry.argument(description="What to look for; \"quotes\" make a phrase.")],
+        kinds: Annotated[list[SearchKind] | None, strawberry.argument(description="Only these kinds.")] = None,
+        filter: Annotated[SearchFilter | None, strawberry.argument(description="Restrictions.")] = None,
+        facets: Annotated[list[SearchFacet] | None, strawberry.argument(description="Facets to count.")] = None,
+        first: Annotated[int, strawberry.argument(description="Hits per page, at most 100.")] = 20,
+        offset: Annotated[int, strawberry.argument(description="Hits to skip.")] = 0,
+    ) -> SearchResults:
+        service = info.context.search
+        if service is None:
+            raise GraphQLError("Search is not configured.", extensions={"code": "SEARCH_UNAVAILABLE"})
+        try:
+            result = await service.search(_request(query, kinds, filter, facets, first, offset))
+        except FieldProblem as problem:
+            raise GraphQLError(
+                f"Invalid {problem.field}: {problem.message}.",
+                extensions={"code": "BAD_USER_INPUT", "field": problem.field},
+            ) from problem
+        except SearchUnavailable as error:
+            raise GraphQLError(
+                "Search is temporarily unavailable.", extensions={"code": "SEARCH_UNAVAILABLE"}
+            ) from error
+        hydrated = await asyncio.gather(*(_hydrate(info, hit) for hit in result.hits))
+        labels = await facet_labels(result.facets)
+        return SearchResults(
+            total_hits=result.total_hits,
+            processing_time_ms=result.processing_time_ms,
+            hits=[hit for hit in hydrated if hit is not None],
+            facets=[
+                FacetCount(
+                    facet=SearchFacet(facet.value),
+                    values=[
+                        FacetValue(value=value, label=labels[facet].get(value, value), count=count)
+                        for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                    ],
+                )
+                for facet, counts in result.facets.items()
+            ],
+        )

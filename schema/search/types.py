@@ -1,0 +1,115 @@
+"""Search results as GraphQL types; hits are hydrated from the database through loaders."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from schema.content.types import Event, Person, Recording
+from schema.context import Context
+from search import query as search_query
+
+
+@strawberry.enum(description="The kinds of thing search finds.")
+class SearchKind(Enum):
+    EVENT = "event"
+    PERSON = "person"
+    TRANSCRIPT = "transcript"
+
+
+@strawberry.enum(description="What search results can be counted by.")
+class SearchFacet(Enum):
+    KIND = "kind"
+    COMMITTEE = "committee"
+    TOPIC = "topics"
+    PERSON = "people"
+    PLATFORM = "platform"
+    YEAR = "year"
+
+
+@strawberry.input(description="Restricts search results; every list is matched by any of its values.")
+class SearchFilter:
+    committees: list[str] | None = strawberry.field(default=None, description="Committee slugs.")
+    topics: list[str] | None = strawberry.field(default=None, description="Topic slugs.")
+    people: list[str] | None = strawberry.field(
+        default=None, description="Person slugs: events they took part in, passages they spoke, themselves."
+    )
+    platforms: list[str] | None = strawberry.field(
+        default=None, description="Platforms, as the Platform enum's values (YOUTUBE, ZOOM, …)."
+    )
+    year_from: int | None = strawberry.field(default=None, description="The earliest year.")
+    year_to: int | None = strawberry.field(default=None, description="The latest year.")
+
+
+@strawberry.type(description="A field of a hit with the matched words wrapped in <mark>…</mark>.")
+class Highlight:
+    field: str = strawberry.field(description="The document field the snippet comes from.")
+    snippet: str = strawberry.field(description="HTML-escaped text with <mark> around the matches.")
+
+    @classmethod
+    def from_result(cls, highlight: search_query.Highlight) -> Highlight:
+        return cls(field=highlight.field, snippet=highlight.snippet)
+
+
+@strawberry.type(description="An event that matches the search.")
+class EventHit:
+    score: float = strawberry.field(description="Relevance; higher ranks first.")
+    event: Event = strawberry.field(description="The event.")
+    highlights: list[Highlight] = strawberry.field(description="The fields that matched.")
+
+
+@strawberry.type(description="A person who matches the search.")
+class PersonHit:
+    score: float = strawberry.field(description="Relevance; higher ranks first.")
+    person: Person = strawberry.field(description="The person.")
+    highlights: list[Highlight] = strawberry.field(description="The fields that matched.")
+
+
+@strawberry.type(description="A passage of a recording's transcript that matches the search.")
+class TranscriptHit:
+    score: float = strawberry.field(description="Relevance; higher ranks first.")
+    event: Event = strawberry.field(description="The event the recording belongs to.")
+    recording: Recording = strawberry.field(description="The recording.")
+    start_ms: int = strawberry.field(description="Where the passage starts, in milliseconds.")
+    speaker_name: str | None = strawberry.field(description="Who speaks first in the passage.")
+    speaker_id: strawberry.Private[int | None]
+    snippet: str = strawberry.field(description="The passage with the matches marked.")
+    url: str | None = strawberry.field(
+        description="The recording's URL at the passage's start (YouTube `t=`), or null without a URL."
+    )
+
+    @strawberry.field(description="The speaker, when the name matched a person.")
+    async def speaker(self, info: strawberry.Info[Context]) -> Person | None:
+        if self.speaker_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(self.speaker_id)
+        return Person.from_row(row) if row else None
+
+
+SearchHit = Annotated[
+    EventHit | PersonHit | TranscriptHit,
+    strawberry.union("SearchHit", description="One search result, of whichever kind it is."),
+]
+
+
+@strawberry.type(description="One value of a facet and how many matches have it.")
+class FacetValue:
+    value: str = strawberry.field(description="The value to filter by (a slug, a year, …).")
+    label: str = strawberry.field(description="The value's display name.")
+    count: int = strawberry.field(description="How many matches have this value.")
+
+
+@strawberry.type(description="Counts of the matches by one facet.")
+class FacetCount:
+    facet: SearchFacet = strawberry.field(description="The facet counted.")
+    values: list[FacetValue] = strawberry.field(description="Its values, most frequent first.")
+
+
+@strawberry.type(description="A page of search results.")
+class SearchResults:
+    total_hits: int = strawberry.field(description="How many documents match in all.")
+    processing_time_ms: float = strawberry.field(description="How long the engine took.")
+    hits: list[SearchHit] = strawberry.field(description="This page of hits, best first.")
+    facets: list[FacetCount] = strawberry.field(description="Counts over all the matches.")

@@ -1,0 +1,253 @@
+"""Search documents built from the database: one per published event, one per person,
+and one per transcript passage of a published event.
+
+The field names below are the contract between the builders and every backend.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from search.backend import Document
+from search.query import DocumentKind
+from server.content.models import (
+    CommitteeMember,
+    Event,
+    EventStatus,
+    Person,
+    Transcript,
+)
+from server.content.rendering import render_markdown
+
+SEARCHABLE_FIELDS: dict[str, float] = {
+    # field: weight; the order is the ranking order of attributes (most important first)
+    "title": 6.0,
+    "name": 6.0,
+    "topic_names": 3.0,
+    "participant_names": 2.5,
+    "speaker_names": 2.5,
+    "committee_name": 2.0,
+    "summary": 2.0,
+    "affiliations": 1.5,
+    "text": 1.0,
+    "body": 1.0,
+    "outcomes": 1.0,
+    "bio": 1.0,
+    "place": 1.0,
+}
+"""Text fields the query is matched against, and how much a match in each counts."""
+
+FILTER_FIELDS = ("kind", "committee", "topics", "people", "platform", "year", "date", "event_id")
+"""Keyword and number fields that filters and facets use (lists are multi-valued)."""
+
+LIST_FIELDS = frozenset({"topic_names", "participant_names", "speaker_names", "affiliations",
+                         "topics", "people"})
+
+HIGHLIGHT_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
+    DocumentKind.EVENT: ("title", "summary", "body", "outcomes", "participant_names"),
+    DocumentKind.PERSON: ("name", "bio", "affiliations"),
+    DocumentKind.TRANSCRIPT: ("text",),
+}
+"""The fields whose matches a hit shows as highlighted snippets, by kind."""
+
+PASSAGE_MIN_MS = 30_000
+PASSAGE_MAX_MS = 60_000
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(markdown: str | None) -> str:
+    """The words of a Markdown text, without markup."""
+    if not markdown:
+        return ""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", render_markdown(markdown)))).strip()
+
+
+def _blank(kind: DocumentKind, doc_id: str) -> Document:
+    document: Document = {"id": doc_id, "kind": kind.value}
+    for name in SEARCHABLE_FIELDS:
+        document[name] = [] if name in LIST_FIELDS else ""
+    document.update(
+        committee=None, topics=[], people=[], platform=None, year=None, date=None,
+        event_id=None, person_id=None, recording_id=None, start_ms=None, end_ms=None,
+        speaker_name=None, speaker_id=None, event_title=None,
+    )
+    return document
+
+
+def event_document_id(event_id: int) -> str:
+    return f"event-{event_id}"
+
+
+def person_document_id(person_id: int) -> str:
+    return f"person-{person_id}"
+
+
+def passage_document_id(recording_id: int, start_ms: int) -> str:
+    return f"passage-{recording_id}-{start_ms}"
+
+
+async def _load_event(event_id: int) -> Event | None:
+    return (
+        await Event.filter(id=event_id, status=EventStatus.PUBLISHED)
+        .prefetch_related(
+            "committee", "topic_links__topic", "participations__person", "recordings"
+        )
+        .first()
+    )
+
+
+def _event_fields(event: Event) -> Document:
+    topics = sorted(event.topic_links, key=lambda link: link.position)
+    participants = sorted(event.participations, key=lambda p: p.position)
+    people = list(dict.fromkeys(p.person.slug for p in participants))
+    return {
+        "event_id": event.id,
+        "committee": event.committee.slug if event.committee else None,
+        "committee_name": event.committee.name if event.committee else "",
+        "topics": [link.topic.slug for link in topics],
+        "topic_names": [link.topic.name for link in topics],
+        "people": people,
+        "platform": event.platform.value if event.platform else None,
+        "year": event.start_date.year,
+        "date": int(event.start_date.strftime("%Y%m%d")),
+        "event_title": event.title,
+    }
+
+
+async def event_documents(event_id: int) -> list[Document]:
+    """The event's document and its passages; none when it is missing or not published."""
+    event = await _load_event(event_id)
+    if event is None:
+        return []
+    shared = _event_fields(event)
+    participants = sorted(event.participations, key=lambda p: p.position)
+    document = _blank(DocumentKind.EVENT, event_document_id(event.id))
+    document.update(shared)
+    document.update(
+        title=event.title,
+        summary=event.summary,
+        body=plain_text(event.body),
+        outcomes=plain_text(event.outcomes),
+        place=event.place or "",
+        participant_names=list(dict.fromkeys(p.person.name for p in participants)),
+    )
+    documents = [document]
+    for recording in sorted(event.recordings, key=lambda r: r.position):
+        documents.extend(await _passages(recording.id, shared))
+    return documents
+
+
+@dataclass
+class _Passage:
+    start_ms: int
+    end_ms: int
+    texts: list[str]
+    speakers: list[tuple[str, int | None, str | None]]  # name, person id, person slug
+
+
+async def _passages(recording_id: int, shared: Document) -> list[Document]:
+    transcript = (
+        await Transcript.filter(recording_id=recording_id)
+        .prefetch_related("segments__speaker")
+        .first()
+    )
+    if transcript is None:
+        return []
+    documents = []
+    for passage in group_passages(transcript.segments):
+        document = _blank(DocumentKind.TRANSCRIPT, passage_document_id(recording_id, passage.start_ms))
+        document.update(shared)
+        speaker_slugs = [slug for _, _, slug in passage.speakers if slug]
+        document.update(
+            text=" ".join(passage.texts),
+            speaker_names=[name for name, _, _ in passage.speakers],
+            people=list(dict.fromkeys([*speaker_slugs, *shared["people"]])),
+            recording_id=recording_id,
+            start_ms=passage.start_ms,
+            end_ms=passage.end_ms,
+            speaker_name=passage.speakers[0][0] if passage.speakers else None,
+            speaker_id=passage.speakers[0][1] if passage.speakers else None,
+        )
+        documents.append(document)
+    return documents
+
+
+def group_passages(segments: Sequence[object]) -> list[_Passage]:
+    """Groups consecutive segments into passages of about 30–60 seconds.
+
+    A passage closes once it is 30 s long and the speaker changes, or before a
+    segment would take it past 60 s.
+    """
+    passages: list[_Passage] = []
+    current: _Passage | None = None
+    for segment in sorted(segments, key=lambda s: s.position):  # type: ignore[attr-defined]
+        person = segment.speaker  # type: ignore[attr-defined]
+        name = person.name if person else segment.speaker_label  # type: ignore[attr-defined]
+        speaker = (name, person.id if person else None, person.slug if person else None)
+        if current is not None:
+            length = segment.end_ms - current.start_ms  # type: ignore[attr-defined]
+            long_enough = current.end_ms - current.start_ms >= PASSAGE_MIN_MS
+            new_speaker = bool(name) and speaker not in current.speakers
+            if length > PASSAGE_MAX_MS or (long_enough and new_speaker):
+                passages.append(current)
+                current = None
+        if current is None:
+            current = _Passage(segment.start_ms, segment.end_ms, [], [])  # type: ignore[attr-defined]
+        current.end_ms = max(current.end_ms, segment.end_ms)  # type: ignore[attr-defined]
+        current.texts.append(segment.text)  # type: ignore[attr-defined]
+        if name and speaker not in current.speakers:
+            current.speakers.append(speaker)
+    if current is not None:
+        passages.append(current)
+    return passages
+
+
+async def person_document(person_id: int) -> Document | None:
+    """The person's document, or None when they no longer exist."""
+    person = (
+        await Person.filter(id=person_id)
+        .prefetch_related("affiliations__organisation", "memberships__committee")
+        .first()
+    )
+    if person is None:
+        return None
+    affiliations = []
+    for affiliation in sorted(person.affiliations, key=lambda a: a.position):
+        parts = [affiliation.title, affiliation.organisation.name if affiliation.organisation else None]
+        affiliations.append(", ".join(part for part in parts if part))
+    memberships: list[CommitteeMember] = list(person.memberships)
+    document = _blank(DocumentKind.PERSON, person_document_id(person.id))
+    document.update(
+        name=person.name,
+        bio=person.bio,
+        affiliations=affiliations,
+        people=[person.slug],
+        person_id=person.id,
+        committee=memberships[0].committee.slug if memberships else None,
+    )
+    return document
+
+
+async def all_documents(batch_size: int = 500) -> AsyncIterator[list[Document]]:
+    """Every document the database should have in the index, in batches."""
+    batch: list[Document] = []
+    for event_id in await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list(
+        "id", flat=True
+    ):
+        batch.extend(await event_documents(event_id))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    for person_id in await Person.all().order_by("id").values_list("id", flat=True):
+        if (document := await person_document(person_id)) is not None:
+            batch.append(document)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,312 @@
+"""The embedded search backend: a tantivy index in a directory under the data directory.
+
+Layout: `<path>/CURRENT` names the live index directory (`index-<stamp>`). A rebuild
+writes a new directory, then replaces CURRENT atomically; every process notices the
+switch on its next call. One writer per index across processes: the process that
+drains the outbox holds it, others get SearchUnavailable and retry later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import AsyncIterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from search.backend import Document, Progress, SearchUnavailable
+from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, LIST_FIELDS, SEARCHABLE_FIELDS
+from search.embedded_query import (
+    WORD_GROUPS,
+    filter_clauses,
+    normalise_synonyms,
+    text_query,
+    triggered_synonyms,
+    word_group,
+)
+from search.highlight import snippet
+from search.query import DocumentKind, Highlight, Hit, SearchRequest, SearchResponse
+from search.text import STEMMED, WORDS, analyzers, parse_query
+
+INTEGER_FIELDS = ("year", "date", "event_id", "person_id", "recording_id", "start_ms")
+KEYWORD_FIELDS = ("id", "kind", "committee", "topics", "people", "platform")
+CROPPED_FIELDS = frozenset({"text", "body", "bio", "summary", "outcomes"})
+WRITER_HEAP = 64_000_000
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for field in SEARCHABLE_FIELDS:
+        builder.add_text_field(field, tokenizer_name=STEMMED)
+    for group in WORD_GROUPS:
+        builder.add_text_field(group, tokenizer_name=WORDS)
+    for field in KEYWORD_FIELDS:
+        builder.add_text_field(field, tokenizer_name="raw", fast=field != "id", stored=field == "id")
+    for field in INTEGER_FIELDS:
+        builder.add_integer_field(field, indexed=True, fast=True)
+    builder.add_bytes_field("_source", stored=True, indexed=False)
+    return builder.build()
+
+
+def _to_tantivy(document: Document) -> tantivy.Document:
+    doc = tantivy.Document()
+    groups: dict[str, list[str]] = {group: [] for group in WORD_GROUPS}
+    for field in SEARCHABLE_FIELDS:
+        values = document.get(field) or []
+        for value in values if isinstance(values, list) else [values]:
+            if value:
+                doc.add_text(field, value)
+                groups[word_group(field)].append(value)
+    for group, texts in groups.items():
+        for text in texts:
+            doc.add_text(group, text)
+    for field in KEYWORD_FIELDS:
+        values = document.get(field)
+        for value in values if isinstance(values, list) else [values]:
+            if value is not None:
+                doc.add_text(field, str(value))
+    for field in INTEGER_FIELDS:
+        if document.get(field) is not None:
+            doc.add_integer(field, int(document[field]))
+    doc.add_bytes("_source", json.dumps(document, sort_keys=True).encode())
+    return doc
+
+
+class _Live:
+    """One open index directory with its writer (opened on first write)."""
+
+    def __init__(self, directory: Path, schema: tantivy.Schema) -> None:
+        self.directory = directory
+        self.index = tantivy.Index(schema, path=str(directory), reuse=True)
+        for name, analyzer in analyzers().items():
+            self.index.register_tokenizer(name, analyzer)
+        self.writer: tantivy.IndexWriter | None = None
+
+    def open_writer(self) -> tantivy.IndexWriter:
+        if self.writer is None:
+            try:
+                self.writer = self.index.writer(WRITER_HEAP, 1)
+            except ValueError as error:  # LockBusy: another process holds the writer
+                raise SearchUnavailable(f"the index is locked by another process: {error}") from error
+        return self.writer
+
+    def release(self) -> None:
+        if self.writer is not None:
+            self.writer.wait_merging_threads()
+            self.writer = None
+
+
+class EmbeddedBackend:
+    """A tantivy index with Meilisearch's query semantics (see search/embedded_query.py)."""
+
+    name = "embedded"
+
+    def __init__(self, path: Path, synonyms: Sequence[Sequence[str]] = ()) -> None:
+        self.path = path
+        self.schema = build_schema()
+        self.synonyms = normalise_synonyms(synonyms)
+        self._raw_synonyms = [list(group) for group in synonyms]
+        self._live: _Live | None = None
+        self._current_name: str | None = None
+        self._write_lock = threading.Lock()  # one write or rebuild switch at a time
+        self._switch_lock = threading.Lock()  # guards which index is live
+
+    # -- the live index and the pointer to it ---------------------------------------
+
+    @property
+    def _pointer(self) -> Path:
+        return self.path / "CURRENT"
+
+    def _read_pointer(self) -> str | None:
+        try:
+            return self._pointer.read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _write_pointer(self, name: str) -> None:
+        temporary = self.path / f"CURRENT.{os.getpid()}.tmp"
+        temporary.write_text(name + "\n", encoding="utf-8")
+        os.replace(temporary, self._pointer)
+
+    def _new_directory(self, label: str) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        directory = self.path / f"{label}-{stamp}"
+        directory.mkdir(parents=True)
+        return directory
+
+    def _live_index(self) -> _Live:
+        """The live index, reopened if another process switched the pointer."""
+        with self._switch_lock:
+            return self._live_index_unlocked()
+
+    def _live_index_unlocked(self) -> _Live:
+        name = self._read_pointer()
+        if name is None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            name = self._new_directory("index").name
+            self._write_pointer(name)
+        if self._live is None or name != self._current_name:
+            if self._live is not None:
+                self._live.release()
+            self._live = _Live(self.path / name, self.schema)
+            self._current_name = name
+        return self._live
+
+    async def open(self) -> None:
+        await asyncio.to_thread(self._live_index)
+
+    async def close(self) -> None:
+        def release() -> None:
+            if self._live is not None:
+                self._live.release()
+                self._live = None
+        await asyncio.to_thread(self._locked, release)
+
+    def _locked(self, function: Any, *args: Any) -> Any:
+        with self._write_lock:
+            return function(*args)
+
+    # -- writes -----------------------------------------------------------------------
+
+    def _apply(self, upserts: Sequence[Document], delete_ids: Sequence[str],
+               delete_event_ids: Sequence[int]) -> None:
+        live = self._live_index()
+        writer = live.open_writer()
+        try:
+            for event_id in delete_event_ids:
+                writer.delete_documents_by_term("event_id", int(event_id))
+            for doc_id in [*delete_ids, *(d["id"] for d in upserts)]:
+                writer.delete_documents_by_term("id", doc_id)
+            for document in upserts:
+                writer.add_document(_to_tantivy(document))
+            writer.commit()
+        except SearchUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - any engine failure is retried later
+            writer.rollback()
+            raise SearchUnavailable(f"the embedded index failed: {error}") from error
+        live.index.reload()
+
+    async def apply(self, *, upserts: Sequence[Document] = (), delete_ids: Sequence[str] = (),
+                    delete_event_ids: Sequence[int] = ()) -> None:
+        await asyncio.to_thread(self._locked, self._apply, upserts, delete_ids, delete_event_ids)
+
+    async def rebuild(self, batches: AsyncIterable[Sequence[Document]],
+                      progress: Progress | None = None) -> int:
+        self.path.mkdir(parents=True, exist_ok=True)
+        directory = await asyncio.to_thread(self._new_directory, "index")
+        fresh = _Live(directory, self.schema)
+        writer = fresh.open_writer()
+        count = 0
+        try:
+            async for batch in batches:
+                def add(batch: Sequence[Document] = batch) -> None:
+                    for document in batch:
+                        writer.add_document(_to_tantivy(document))
+                await asyncio.to_thread(add)
+                count += len(batch)
+                if progress is not None:
+                    progress(count)
+            await asyncio.to_thread(writer.commit)
+            await asyncio.to_thread(fresh.release)
+        except BaseException:
+            fresh.release()
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        previous = self._read_pointer()
+
+        def switch() -> None:
+            self._write_pointer(directory.name)
+            self._live_index()
+        await asyncio.to_thread(self._locked, switch)
+        if previous and previous != directory.name:
+            await asyncio.to_thread(shutil.rmtree, self.path / previous, True)
+        return count
+
+    # -- reads ------------------------------------------------------------------------
+
+    def _searcher(self) -> tantivy.Searcher:
+        return self._live_index().index.searcher()
+
+    def _search(self, request: SearchRequest) -> SearchResponse:
+        started = time.perf_counter()
+        parsed = parse_query(request.query)
+        searcher = self._searcher()
+        if parsed.is_empty:
+            return SearchResponse(0, (time.perf_counter() - started) * 1000, [], {})
+        clauses = [(Occur.Must, text_query(self.schema, parsed, self.synonyms))]
+        clauses += [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
+        query = Query.boolean_query(clauses)
+        result = searcher.search(query, max(request.limit, 1), count=True, offset=request.offset)
+        hits = []
+        if request.limit > 0:
+            for score, address in result.hits:
+                source = json.loads(searcher.doc(address)["_source"][0])
+                hits.append(self._hit(source, score, parsed))
+        facets: dict[Any, dict[str, int]] = {}
+        if request.facets:
+            aggregations = {
+                facet.value: {"terms": {"field": facet.value, "size": 10_000}}
+                for facet in request.facets
+            }
+            counted = searcher.aggregate(query, aggregations)
+            for facet in request.facets:
+                buckets = counted.get(facet.value, {}).get("buckets", [])
+                facets[facet] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResponse(result.count or 0, elapsed, hits, facets)
+
+    def _hit(self, source: Document, score: float, parsed: Any) -> Hit:
+        kind = DocumentKind(source["kind"])
+        synonyms = triggered_synonyms(parsed, self.synonyms)
+        highlights = []
+        for field in HIGHLIGHT_FIELDS[kind]:
+            value = source.get(field)
+            texts = value if isinstance(value, list) else [value] if value else []
+            marked = [
+                s for s in (snippet(t, parsed, crop=field in CROPPED_FIELDS, synonyms=synonyms)
+                            for t in texts) if s
+            ]
+            if marked:
+                highlights.append(Highlight(field, " · ".join(marked)))
+        return Hit(
+            id=source["id"], kind=kind, score=float(score),
+            event_id=source.get("event_id"), person_id=source.get("person_id"),
+            recording_id=source.get("recording_id"), start_ms=source.get("start_ms"),
+            speaker_name=source.get("speaker_name"), speaker_id=source.get("speaker_id"),
+            highlights=tuple(highlights),
+        )
+
+    async def search(self, request: SearchRequest) -> SearchResponse:
+        # Searching takes milliseconds and tantivy searchers are safe beside a writer,
+        # so it runs on the loop without the write lock.
+        return self._search(request)
+
+    def _documents(self) -> list[Document]:
+        searcher = self._searcher()
+        total = searcher.num_docs
+        if total == 0:
+            return []
+        result = searcher.search(Query.all_query(), total, count=False)
+        documents = [json.loads(searcher.doc(a)["_source"][0]) for _, a in result.hits]
+        return sorted(documents, key=lambda d: d["id"])
+
+    async def documents(self) -> list[Document]:
+        return await asyncio.to_thread(self._documents)
+
+    async def health(self) -> None:
+        try:
+            await asyncio.to_thread(self._searcher)
+        except Exception as error:  # noqa: BLE001
+            raise SearchUnavailable(f"the embedded index cannot be opened: {error}") from error
+
+
+__all__ = ["EmbeddedBackend", "FILTER_FIELDS", "LIST_FIELDS"]

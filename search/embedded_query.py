@@ -1,0 +1,193 @@
+"""Turning a parsed query and filter into a tantivy query with Meilisearch-like ranking.
+
+Every query word is scored by its best match over all fields, in tiers, so that an
+exact (or same-stem) match beats a prefix match, which beats a one-typo match,
+which beats a two-typo match, whatever the field; within a tier, the field's
+weight decides (title above body), and BM25 breaks the remaining ties. Documents
+must match the first word (or phrase, or synonym of it); later words add to the
+score, as Meilisearch's default "last" matching strategy does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import tantivy
+from tantivy import Occur, Query
+
+from search.documents import SEARCHABLE_FIELDS
+from search.query import SearchFilter
+from search.text import ParsedQuery, QueryWord, stem, words
+
+EXACT, PREFIX, ONE_TYPO, TWO_TYPOS = 100.0, 60.0, 30.0, 15.0
+FIELD_BONUS = 10.0  # a whole tier step is never reached by field weight alone
+TIE_BREAK = 0.01
+
+_MAX_WEIGHT = max(SEARCHABLE_FIELDS.values())
+
+WORD_GROUPS: dict[str, float] = {"words_high": 6.0, "words_mid": 2.0, "words_low": 1.0}
+"""Unstemmed word fields that typo and prefix matching run on: each holds the text of
+the searchable fields whose weight puts them in that group (fuzzy matching is the
+costly part, so it runs on three fields, not on every one)."""
+
+
+def word_group(field: str) -> str:
+    """The unstemmed word field that carries `field`'s text."""
+    weight = SEARCHABLE_FIELDS[field]
+    return "words_high" if weight >= 5 else "words_mid" if weight >= 1.5 else "words_low"
+
+
+def _score(tier: float, weight: float) -> float:
+    return tier + FIELD_BONUS * weight / _MAX_WEIGHT
+
+
+def _field_score(tier: float, field: str) -> float:
+    return _score(tier, SEARCHABLE_FIELDS[field])
+
+
+def _should(queries: Sequence[Query]) -> Query:
+    return Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _word_query(schema: tantivy.Schema, word: QueryWord) -> Query:
+    options: list[Query] = [
+        Query.const_score_query(
+            Query.term_query(schema, field, word.stem), _field_score(EXACT, field)
+        )
+        for field in SEARCHABLE_FIELDS
+    ]
+    for group, weight in WORD_GROUPS.items():
+        if word.prefix:
+            options.append(Query.const_score_query(
+                Query.fuzzy_term_query(schema, group, word.text, 0, True, True),
+                _score(PREFIX, weight),
+            ))
+        if word.typos >= 1:
+            options.append(Query.const_score_query(
+                Query.fuzzy_term_query(schema, group, word.text, 1, True, word.prefix),
+                _score(ONE_TYPO, weight),
+            ))
+        if word.typos >= 2:
+            options.append(Query.const_score_query(
+                Query.fuzzy_term_query(schema, group, word.text, 2, True, word.prefix),
+                _score(TWO_TYPOS, weight),
+            ))
+    best = Query.disjunction_max_query(options)
+    relevance = Query.boost_query(
+        _should([Query.term_query(schema, f, word.stem) for f in SEARCHABLE_FIELDS]), TIE_BREAK
+    )
+    return Query.boolean_query([(Occur.Must, best), (Occur.Should, relevance)])
+
+
+SYNONYM = 90.0  # a synonym's match ranks just below the words the user typed
+
+
+def _phrase_query(
+    schema: tantivy.Schema, phrase: Sequence[str], tier: float = EXACT, per_word: bool = True
+) -> Query:
+    stems = [stem(w) for w in phrase]
+    per_field = []
+    for field in SEARCHABLE_FIELDS:
+        inner = (
+            Query.term_query(schema, field, stems[0])
+            if len(stems) == 1
+            else Query.phrase_query(schema, field, list(stems))
+        )
+        score = _field_score(tier, field) * (len(stems) if per_word else 1)
+        per_field.append(Query.const_score_query(inner, score))
+    return Query.disjunction_max_query(per_field)
+
+
+def _synonym_alternatives(
+    schema: tantivy.Schema, span: tuple[str, ...], synonyms: Sequence[tuple[str, ...]]
+) -> list[Query]:
+    for group in synonyms:
+        if span in group:
+            return [
+                _phrase_query(schema, other, SYNONYM, per_word=False)
+                for other in group
+                if other != span
+            ]
+    return []
+
+
+def text_query(
+    schema: tantivy.Schema, parsed: ParsedQuery, synonyms: Sequence[tuple[tuple[str, ...], ...]]
+) -> Query:
+    """The scoring part: the first unit must match, the others raise the score."""
+    units: list[Query] = [_phrase_query(schema, phrase) for phrase in parsed.phrases]
+    texts = [w.text for w in parsed.words]
+    index = 0
+    while index < len(parsed.words):
+        matched = False
+        for length in range(len(texts) - index, 0, -1):
+            span = tuple(texts[index : index + length])
+            if alternatives := _synonym_alternatives(schema, span, synonyms):
+                own = Query.boolean_query(
+                    [(Occur.Must, _word_query(schema, w)) for w in parsed.words[index : index + length]]
+                )
+                units.append(_should([own, *alternatives]))
+                index += length
+                matched = True
+                break
+        if not matched:
+            units.append(_word_query(schema, parsed.words[index]))
+            index += 1
+    clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
+    for word in parsed.excluded:
+        clauses.append((Occur.MustNot, _should(
+            [Query.term_query(schema, group, word) for group in WORD_GROUPS]
+        )))
+    return Query.boolean_query(clauses)
+
+
+def _one_of(schema: tantivy.Schema, field: str, values: Sequence[str]) -> Query:
+    return Query.term_set_query(schema, field, list(values))
+
+
+def filter_clauses(schema: tantivy.Schema, search_filter: SearchFilter) -> list[Query]:
+    """Filters, each scoring nothing, to AND with the text query."""
+    clauses: list[Query] = []
+    if search_filter.kinds:
+        clauses.append(_one_of(schema, "kind", [k.value for k in search_filter.kinds]))
+    for field, values in (
+        ("committee", search_filter.committees),
+        ("topics", search_filter.topics),
+        ("people", search_filter.people),
+        ("platform", search_filter.platforms),
+    ):
+        if values:
+            clauses.append(_one_of(schema, field, values))
+    if search_filter.year_from is not None or search_filter.year_to is not None:
+        clauses.append(Query.range_query(
+            schema, "year", tantivy.FieldType.Integer,
+            search_filter.year_from if search_filter.year_from is not None else -(2**62),
+            search_filter.year_to if search_filter.year_to is not None else 2**62,
+        ))
+    if search_filter.date_from is not None or search_filter.date_to is not None:
+        low = int(search_filter.date_from.strftime("%Y%m%d")) if search_filter.date_from else 0
+        high = int(search_filter.date_to.strftime("%Y%m%d")) if search_filter.date_to else 99991231
+        clauses.append(Query.range_query(schema, "date", tantivy.FieldType.Integer, low, high))
+    return [Query.const_score_query(clause, 0.0) for clause in clauses]
+
+
+def normalise_synonyms(groups: Sequence[Sequence[str]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Synonym groups as tuples of normalised words, dropping empty members."""
+    return tuple(
+        tuple(member for member in (tuple(words(text)) for text in group) if member)
+        for group in groups
+    )
+
+
+def triggered_synonyms(
+    parsed: ParsedQuery, synonyms: Sequence[tuple[tuple[str, ...], ...]]
+) -> list[str]:
+    """The synonyms the query brings in (to highlight them as matches too)."""
+    texts = tuple(w.text for w in parsed.words)
+    found: list[str] = []
+    for group in synonyms:
+        for member in group:
+            n = len(member)
+            if any(texts[i : i + n] == member for i in range(len(texts) - n + 1)):
+                found.extend(" ".join(other) for other in group if other != member)
+    return found

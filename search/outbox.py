@@ -1,0 +1,217 @@
+"""Recording index work in the writer's transaction, and handing it to workers.
+
+Writers call `mark_*` inside the transaction that changes content, so the work is
+committed, or rolled back, with the change itself. Workers `claim` due markers
+under a lease, rebuild the objects' documents from the database, then `ack` or
+`fail` them. A worker that dies mid-drain leaves its claims to expire; another
+picks them up, so no marked change is ever lost.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from search.models import IndexKind, IndexMarker
+from server.content.models import (
+    CommitteeMember,
+    Event,
+    EventOrganisation,
+    EventTopic,
+    Participation,
+    PersonAffiliation,
+    TranscriptSegment,
+)
+
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+async def mark(kind: IndexKind, object_ids: Iterable[int]) -> None:
+    """Records that the documents of these objects must be rebuilt."""
+    ids = sorted(set(object_ids))
+    if not ids:
+        return
+    now = utcnow()
+    await IndexMarker.bulk_create(
+        [
+            IndexMarker(
+                kind=kind, object_id=object_id, generation=0, synced_generation=0,
+                dirtied_at=now, pending_since=now,
+            )
+            for object_id in ids
+        ],
+        ignore_conflicts=True,
+    )
+    markers = IndexMarker.filter(kind=kind, object_id__in=ids)
+    # A marker that was in sync becomes pending now; one already pending keeps its age.
+    await markers.filter(generation=F("synced_generation")).update(pending_since=now)
+    await markers.update(generation=F("generation") + 1, dirtied_at=now)
+
+
+async def mark_events(event_ids: Iterable[int]) -> None:
+    """An event changed: its own document and its transcript passages."""
+    await mark(IndexKind.EVENT, event_ids)
+
+
+async def mark_people(person_ids: Iterable[int]) -> None:
+    """A person's own document changed (not the documents that name them)."""
+    await mark(IndexKind.PERSON, person_ids)
+
+
+async def mark_person_and_dependents(person_id: int) -> None:
+    """A person changed: their document, and every event or passage that names them."""
+    await mark_people([person_id])
+    events = await Participation.filter(person_id=person_id).values_list("event_id", flat=True)
+    spoken = await TranscriptSegment.filter(speaker_id=person_id).values_list(
+        "transcript__recording__event_id", flat=True
+    )
+    await mark_events([*events, *spoken])
+
+
+async def mark_committee_dependents(committee_id: int) -> None:
+    """A committee changed: its events, and its members (whose documents list it)."""
+    await mark_events(await Event.filter(committee_id=committee_id).values_list("id", flat=True))
+    await mark_people(
+        await CommitteeMember.filter(committee_id=committee_id).values_list("person_id", flat=True)
+    )
+
+
+async def mark_topic_dependents(topic_id: int) -> None:
+    """A topic changed: the events tagged with it."""
+    await mark_events(await EventTopic.filter(topic_id=topic_id).values_list("event_id", flat=True))
+
+
+async def mark_organisation_dependents(organisation_id: int) -> None:
+    """An organisation changed: people affiliated with it, and events it partnered."""
+    await mark_people(
+        await PersonAffiliation.filter(organisation_id=organisation_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    await mark_events(
+        await EventOrganisation.filter(organisation_id=organisation_id).values_list(
+            "event_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One marker a worker holds under lease, and the generation it must sync to."""
+
+    marker_id: int
+    kind: IndexKind
+    object_id: int
+    generation: int
+    attempts: int
+
+
+def _due(now: datetime) -> Q:
+    return (
+        Q(generation__gt=F("synced_generation"))
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
+
+
+async def claim(limit: int, lease: timedelta) -> list[Claim]:
+    """Takes up to `limit` due markers, oldest first, for `lease`.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED while they are claimed, so
+    concurrent workers never take the same marker.
+    """
+    now = utcnow()
+    async with in_transaction():
+        rows = (
+            await IndexMarker.filter(_due(now))
+            .order_by("pending_since", "id")
+            .limit(limit)
+            .select_for_update(skip_locked=True)
+        )
+        if not rows:
+            return []
+        await IndexMarker.filter(id__in=[row.id for row in rows]).update(
+            claimed_until=now + lease
+        )
+    return [
+        Claim(row.id, row.kind, row.object_id, row.generation, row.attempts) for row in rows
+    ]
+
+
+async def ack(claims: Iterable[Claim]) -> None:
+    """The claims' documents now match the generations they were claimed at."""
+    async with in_transaction():
+        for done in claims:
+            await IndexMarker.filter(id=done.marker_id, generation=done.generation).update(
+                pending_since=None
+            )
+            await IndexMarker.filter(id=done.marker_id).update(
+                synced_generation=done.generation, attempts=0, next_attempt_at=None,
+                claimed_until=None, last_error=None,
+            )
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: doubling, jittered, capped."""
+    seconds = min(MAX_BACKOFF.total_seconds(), 0.5 * 2 ** min(attempts, 20))
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+async def fail(claims: Iterable[Claim], error: str) -> None:
+    """The claims could not be synced; they are retried after a backoff."""
+    now = utcnow()
+    async with in_transaction():
+        for failed in claims:
+            await IndexMarker.filter(id=failed.marker_id).update(
+                attempts=failed.attempts + 1,
+                next_attempt_at=now + backoff(failed.attempts + 1),
+                claimed_until=None,
+                last_error=error[:2000],
+            )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """How much index work is waiting, and for how long the oldest has waited."""
+
+    size: int
+    oldest_age_seconds: float | None
+    failing: int
+    last_error: str | None
+
+
+async def backlog() -> Backlog:
+    """The pending markers: their number, the oldest one's age, and how many are failing."""
+    pending = IndexMarker.filter(generation__gt=F("synced_generation"))
+    size = await pending.count()
+    oldest = await pending.order_by("pending_since").first()
+    failing = await pending.filter(attempts__gt=0).count()
+    age = None
+    if oldest is not None and oldest.pending_since is not None:
+        age = max(0.0, (utcnow() - oldest.pending_since).total_seconds())
+    latest_failure = await pending.filter(attempts__gt=0).order_by("-next_attempt_at").first()
+    return Backlog(size, age, failing, latest_failure.last_error if latest_failure else None)
+
+
+async def requeue_changed_since(since: datetime) -> int:
+    """Marks pending again every object dirtied at or after `since` (used by a rebuild)."""
+    now = utcnow()
+    markers = IndexMarker.filter(dirtied_at__gte=since)
+    await markers.filter(generation=F("synced_generation")).update(pending_since=now)
+    return await markers.update(generation=F("generation") + 1)
+
+
+async def retry_now() -> int:
+    """Makes every pending marker due at once (after the engine is known to be back)."""
+    return await IndexMarker.filter(generation__gt=F("synced_generation")).update(
+        next_attempt_at=None, claimed_until=None
+    )

@@ -1,0 +1,113 @@
+"""The search service: checks a request against the rules and the database, then runs it.
+
+Errors:
+
+    SearchError (search.backend)
+    ├── InvalidSearch    the request breaks a rule; `field` names the argument
+    └── SearchUnavailable the engine is down
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from search.backend import InvalidSearch, SearchBackend
+from search.query import MAX_QUERY_LENGTH, Facet, SearchRequest, SearchResponse
+from server.content.models import Committee, Person, Platform, Topic
+
+MAX_PAGE_SIZE = 100
+MAX_OFFSET = 1000  # as Meilisearch's maxTotalHits: deeper pages are refused, not wrong
+
+
+@dataclass
+class FieldProblem(InvalidSearch):
+    """A search argument that breaks a rule."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+async def _unknown(model: type[Committee] | type[Topic] | type[Person], slugs: Sequence[str]) -> list[str]:
+    if not slugs:
+        return []
+    known = set(await model.filter(slug__in=list(slugs)).values_list("slug", flat=True))
+    return [slug for slug in slugs if slug not in known]
+
+
+async def validate(request: SearchRequest, max_page_size: int = MAX_PAGE_SIZE) -> None:
+    """Raises FieldProblem for the first rule the request breaks."""
+    if not request.query.strip():
+        raise FieldProblem("query", "must contain something to search for")
+    if len(request.query) > MAX_QUERY_LENGTH:
+        raise FieldProblem("query", f"must be at most {MAX_QUERY_LENGTH} characters long")
+    if request.limit < 0 or request.limit > max_page_size:
+        raise FieldProblem("first", f"must be between 0 and {max_page_size}")
+    if request.offset < 0 or request.offset + request.limit > MAX_OFFSET:
+        raise FieldProblem("offset", f"must be at least 0, with offset + first at most {MAX_OFFSET}")
+    search_filter = request.filter
+    for field, model, slugs in (
+        ("filter.committees", Committee, search_filter.committees),
+        ("filter.topics", Topic, search_filter.topics),
+        ("filter.people", Person, search_filter.people),
+    ):
+        if unknown := await _unknown(model, slugs):
+            raise FieldProblem(field, "unknown slug(s): " + ", ".join(sorted(set(unknown))))
+    platforms = {p.value for p in Platform}
+    if unknown := [p for p in search_filter.platforms if p not in platforms]:
+        raise FieldProblem("filter.platforms", "unknown platform(s): " + ", ".join(unknown))
+    if (
+        search_filter.year_from is not None
+        and search_filter.year_to is not None
+        and search_filter.year_from > search_filter.year_to
+    ):
+        raise FieldProblem("filter.yearFrom", "must not be after yearTo")
+    if (
+        search_filter.date_from is not None
+        and search_filter.date_to is not None
+        and search_filter.date_from > search_filter.date_to
+    ):
+        raise FieldProblem("filter.dateFrom", "must not be after dateTo")
+
+
+class SearchService:
+    """What the API and the CLI call to search."""
+
+    def __init__(self, backend: SearchBackend, max_page_size: int = MAX_PAGE_SIZE) -> None:
+        self.backend = backend
+        self.max_page_size = max_page_size
+
+    async def search(self, request: SearchRequest) -> SearchResponse:
+        """Validates, then searches; raises FieldProblem or SearchUnavailable."""
+        await validate(request, self.max_page_size)
+        return await self.backend.search(request)
+
+
+KIND_LABELS = {"event": "Events", "person": "People", "transcript": "Transcripts"}
+PLATFORM_LABELS = {
+    "YOUTUBE": "YouTube", "INSTAGRAM": "Instagram", "FACEBOOK": "Facebook", "ZOOM": "Zoom",
+    "OTHER": "Other",
+}
+
+
+async def facet_labels(facets: dict[Facet, dict[str, int]]) -> dict[Facet, dict[str, str]]:
+    """Display names for facet values: one query per facet that names rows."""
+    labels: dict[Facet, dict[str, str]] = {}
+    for facet, counts in facets.items():
+        values = list(counts)
+        if facet is Facet.COMMITTEE:
+            labels[facet] = dict(await Committee.filter(slug__in=values).values_list("slug", "name"))
+        elif facet is Facet.TOPIC:
+            labels[facet] = dict(await Topic.filter(slug__in=values).values_list("slug", "name"))
+        elif facet is Facet.PERSON:
+            labels[facet] = dict(await Person.filter(slug__in=values).values_list("slug", "name"))
+        elif facet is Facet.KIND:
+            labels[facet] = {v: KIND_LABELS.get(v, v) for v in values}
+        elif facet is Facet.PLATFORM:
+            labels[facet] = {v: PLATFORM_LABELS.get(v, v) for v in values}
+        else:
+            labels[facet] = {v: v for v in values}
+    return labels

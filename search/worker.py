@@ -1,0 +1,117 @@
+"""The sync worker: drains the index outbox into the search backend, with retries.
+
+It rebuilds each claimed object's documents from what the database holds now, so
+the order in which changes happened never matters and replaying work is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from search import outbox
+from search.backend import Document, SearchBackend, SearchError
+from search.documents import event_documents, person_document, person_document_id
+from search.models import IndexKind
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """What one pass did: objects synced, and objects that failed and wait for a retry."""
+
+    synced: int = 0
+    failed: int = 0
+
+
+class SyncWorker:
+    """Claims batches of markers, writes their documents, and acks or backs off."""
+
+    def __init__(
+        self,
+        backend: SearchBackend,
+        *,
+        batch_size: int = 100,
+        lease: timedelta = timedelta(seconds=120),
+        poll_interval: float = 0.5,
+    ) -> None:
+        self.backend = backend
+        self.batch_size = batch_size
+        self.lease = lease
+        self.poll_interval = poll_interval
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Asks a running worker to look for work now rather than at its next poll."""
+        self._wake.set()
+
+    async def _documents_for(
+        self, claims: Sequence[outbox.Claim]
+    ) -> tuple[list[Document], list[str], list[int]]:
+        upserts: list[Document] = []
+        delete_ids: list[str] = []
+        delete_event_ids: list[int] = []
+        for claimed in claims:
+            if claimed.kind is IndexKind.EVENT:
+                # Replace everything the event had (its passages may have changed in
+                # number), or remove it all when it is gone or no longer published.
+                delete_event_ids.append(claimed.object_id)
+                upserts.extend(await event_documents(claimed.object_id))
+            else:
+                document = await person_document(claimed.object_id)
+                if document is None:
+                    delete_ids.append(person_document_id(claimed.object_id))
+                else:
+                    upserts.append(document)
+        return upserts, delete_ids, delete_event_ids
+
+    async def drain_once(self) -> DrainReport:
+        """Syncs one batch of due markers; returns what it did."""
+        claims = await outbox.claim(self.batch_size, self.lease)
+        if not claims:
+            return DrainReport()
+        try:
+            upserts, delete_ids, delete_event_ids = await self._documents_for(claims)
+            await self.backend.apply(
+                upserts=upserts, delete_ids=delete_ids, delete_event_ids=delete_event_ids
+            )
+        except SearchError as error:
+            logger.warning("search sync failed for %d object(s): %s", len(claims), error)
+            await outbox.fail(claims, f"{type(error).__name__}: {error}")
+            return DrainReport(failed=len(claims))
+        await outbox.ack(claims)
+        return DrainReport(synced=len(claims))
+
+    async def drain(self) -> DrainReport:
+        """Syncs batches until nothing is due (markers in backoff wait for later)."""
+        synced = failed = 0
+        while True:
+            report = await self.drain_once()
+            synced += report.synced
+            failed += report.failed
+            if report.synced == 0:
+                return DrainReport(synced, failed)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drains until `stop` is set, polling when idle; never dies on an error."""
+        while not stop.is_set():
+            try:
+                report = await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
+                logger.exception("search sync pass failed; retrying")
+                report = DrainReport()
+            if report.synced:
+                continue
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+            try:
+                await asyncio.wait(waiters, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiter in waiters:
+                    waiter.cancel()

@@ -1,0 +1,128 @@
+"""The `cms` commands for search: worker, reindex, search and sync-status."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+import click
+
+from server.database import Database
+from server.settings import Settings
+
+
+async def _status(settings: Settings) -> None:
+    from search import outbox
+    from search.engines import backend_from_settings
+
+    async with Database.from_settings(settings):
+        backlog = await outbox.backlog()
+    backend = backend_from_settings(settings)
+    try:
+        await backend.health()
+        engine = "ok"
+    except Exception as error:  # noqa: BLE001
+        engine = f"unavailable ({error})"
+    click.echo(f"backend: {backend.name} ({engine})")
+    click.echo(f"backlog: {backlog.size} pending")
+    age = backlog.oldest_age_seconds
+    click.echo(f"oldest pending: {'-' if age is None else f'{age:.1f} s'}")
+    click.echo(f"failing: {backlog.failing}" + (f" (last error: {backlog.last_error})" if backlog.last_error else ""))
+
+
+@click.command("sync-status")
+def sync_status() -> None:
+    """Show the search backlog: its size and the age of its oldest entry."""
+    asyncio.run(_status(Settings()))
+
+
+async def _worker(settings: Settings, once: bool) -> None:
+    from search.engines import backend_from_settings
+    from search.runtime import search_runtime
+
+    async with Database.from_settings(settings):
+        async with search_runtime(settings, backend_from_settings(settings), run_worker=False) as rt:
+            if once:
+                report = await rt.worker.drain()
+                click.echo(f"synced {report.synced}, failed {report.failed}")
+                return
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
+            await rt.worker.run(stop)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Drain what is due, then exit.")
+def worker(once: bool) -> None:
+    """Drain the search outbox into the search engine (run with SEARCH_WORKER=false on the app)."""
+    asyncio.run(_worker(Settings(), once))
+
+
+async def _reindex(settings: Settings) -> None:
+    from search.engines import backend_from_settings
+    from search.reindex import reindex as rebuild
+
+    backend = backend_from_settings(settings)
+    async with Database.from_settings(settings):
+        await backend.open()
+        try:
+            def progress(done: int) -> None:
+                click.echo(f"\rindexed {done} documents", nl=False, err=True)
+            count, replayed = await rebuild(backend, progress)
+        finally:
+            await backend.close()
+    click.echo("", err=True)
+    click.echo(f"Rebuilt the {backend.name} index: {count} documents; "
+               f"{replayed} object(s) changed meanwhile were queued again.")
+
+
+@click.command()
+def reindex() -> None:
+    """Rebuild the search index from the database into a new index, then swap it in."""
+    asyncio.run(_reindex(Settings()))
+
+
+async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, ...]) -> int:
+    from search.backend import SearchUnavailable
+    from search.engines import backend_from_settings
+    from search.query import DocumentKind, SearchFilter, SearchRequest
+    from search.service import FieldProblem, SearchService
+
+    backend = backend_from_settings(settings)
+    async with Database.from_settings(settings):
+        await backend.open()
+        try:
+            request = SearchRequest(
+                text, SearchFilter(kinds=tuple(DocumentKind(k) for k in kinds)), limit=limit
+            )
+            result = await SearchService(backend).search(request)
+        except FieldProblem as problem:
+            raise click.UsageError(str(problem)) from problem
+        except SearchUnavailable as error:
+            raise click.ClickException(f"search is unavailable: {error}") from error
+        finally:
+            await backend.close()
+    click.echo(f"{result.total_hits} hits in {result.processing_time_ms:.1f} ms")
+    for number, hit in enumerate(result.hits, start=1):
+        where = f" at {hit.start_ms // 60000}:{hit.start_ms // 1000 % 60:02d}" if hit.start_ms is not None else ""
+        click.echo(f"{number:>3}. [{hit.kind.value}] {hit.id}{where}  score {hit.score:.2f}")
+        for highlight in hit.highlights[:2]:
+            plain = highlight.snippet.replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
+            click.echo(f"       {highlight.field}: {plain}")
+    return 0
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["event", "person", "transcript"]))
+def search_command(text: str, limit: int, kinds: tuple[str, ...]) -> None:
+    """Search from the terminal and print the hits."""
+    sys.exit(asyncio.run(_search(Settings(), text, limit, kinds)))
+
+
+COMMANDS = (sync_status, worker, reindex, search_command)

@@ -1,0 +1,180 @@
+"""The query semantics every backend must share (Meilisearch's, as documented)."""
+
+from __future__ import annotations
+
+from search.backend import SearchBackend
+from search.query import DocumentKind, Facet, SearchFilter, SearchRequest
+from tests.search.conftest import document
+
+
+async def ids(backend: SearchBackend, query: str, **options: object) -> list[str]:
+    result = await backend.search(SearchRequest(query, **options))  # type: ignore[arg-type]
+    return [hit.id for hit in result.hits]
+
+
+async def test_typo_budget_follows_word_length(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document("event-1", title="cat", event_id=1),
+        document("event-2", title="house", event_id=2),
+        document("event-3", title="extradition", event_id=3),
+    ])
+
+    assert await ids(backend, "cat ") == ["event-1"]
+    assert await ids(backend, "cot ") == []  # under 5 characters: no typo allowed
+    assert await ids(backend, "hause ") == ["event-2"]  # 5 to 8: one typo
+    assert await ids(backend, "hxusx ") == []  # two typos are too many for 5 letters
+    assert await ids(backend, "extradtiion ") == ["event-3"]  # 9+: a transposition counts as one
+    assert await ids(backend, "extradtiiom ") == ["event-3"]  # ...and two typos are allowed
+    assert await ids(backend, "exxradtiiom ") == []  # three are not
+
+
+async def test_the_last_word_is_a_prefix_and_phrases_need_their_words_together(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(upserts=[
+        document("event-1", title="Universal jurisdiction in practice", event_id=1),
+        document("event-2", title="Jurisdiction is never universal", event_id=2),
+    ])
+
+    assert await ids(backend, "univers") != []
+    assert set(await ids(backend, "jurisdiction univ")) == {"event-1", "event-2"}
+    assert await ids(backend, "univers ") == []  # a finished word is not a prefix
+    assert await ids(backend, '"universal jurisdiction"') == ["event-1"]
+
+
+async def test_exact_matches_rank_above_typos_and_titles_above_bodies(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(upserts=[
+        document("event-1", body="A long body that mentions impunity once.", event_id=1),
+        document("event-2", title="Impunity", event_id=2),
+        document("event-3", title="Impuntiy, misspelt in the title", event_id=3),
+    ])
+
+    assert await ids(backend, "impunity ") == ["event-2", "event-1", "event-3"]
+
+
+async def test_english_stemming_matches_other_forms(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document("event-1", body="Our panellist discussed the findings.", event_id=1),
+    ])
+
+    assert await ids(backend, "panellists ") == ["event-1"]
+    assert await ids(backend, "discussions ") == ["event-1"]
+
+
+async def test_synonyms_find_each_other(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document("event-1", title="Global human rights sanctions explained", event_id=1),
+        document("event-2", title="The Magnitsky Act", event_id=2),
+    ])
+
+    assert set(await ids(backend, "magnitsky ")) == {"event-1", "event-2"}
+    assert (await ids(backend, "magnitsky "))[0] == "event-2"  # the word typed ranks first
+    assert set(await ids(backend, "global human rights sanctions ")) == {"event-1", "event-2"}
+
+
+async def test_filters_restrict_and_combine(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document("event-1", title="Climate panel", committee="environment", topics=["climate"],
+                 year=2020, date=20200105, platform="YOUTUBE", event_id=1),
+        document("event-2", title="Climate talk", committee="youth", topics=["climate", "youth"],
+                 year=2021, date=20210310, platform="ZOOM", event_id=2),
+        document("person-1", name="Climate Person", kind="person", people=["a-person"], person_id=1),
+    ])
+
+    assert set(await ids(backend, "climate", filter=SearchFilter(committees=("youth",)))) == {"event-2"}
+    assert set(await ids(backend, "climate", filter=SearchFilter(topics=("climate",)))) == {"event-1", "event-2"}
+    assert set(await ids(backend, "climate", filter=SearchFilter(platforms=("YOUTUBE", "ZOOM"), year_from=2021))) == {"event-2"}
+    assert set(await ids(backend, "climate", filter=SearchFilter(kinds=(DocumentKind.PERSON,)))) == {"person-1"}
+    assert set(await ids(backend, "climate", filter=SearchFilter(people=("a-person",)))) == {"person-1"}
+    assert await ids(backend, "climate", filter=SearchFilter(year_to=2019)) == []
+
+
+async def test_filter_values_are_data_never_syntax(backend: SearchBackend) -> None:
+    tricky = 'x" OR committee = "y\\ AND'
+    await backend.apply(upserts=[
+        document("event-1", title="Climate", committee=tricky, event_id=1),
+        document("event-2", title="Climate", committee="y", event_id=2),
+    ])
+
+    assert await ids(backend, "climate", filter=SearchFilter(committees=(tricky,))) == ["event-1"]
+
+
+async def test_facets_count_all_matches_not_just_the_page(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document(f"event-{i}", title="Sanctions workshop", committee="a" if i % 3 else "b",
+                 year=2020 + i % 2, event_id=i)
+        for i in range(1, 10)
+    ] + [document("event-99", title="Unrelated", committee="c", event_id=99)])
+
+    result = await backend.search(SearchRequest(
+        "sanctions", facets=(Facet.COMMITTEE, Facet.YEAR, Facet.KIND), limit=2
+    ))
+
+    assert result.total_hits == 9
+    assert len(result.hits) == 2
+    assert result.facets[Facet.COMMITTEE] == {"a": 6, "b": 3}
+    assert result.facets[Facet.YEAR] == {"2020": 4, "2021": 5}
+    assert result.facets[Facet.KIND] == {"event": 9}
+
+
+async def test_pages_hold_the_total_and_do_not_overlap(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document(f"event-{i}", title=f"Workshop {i}", event_id=i) for i in range(1, 8)
+    ])
+
+    first = await backend.search(SearchRequest("workshop", limit=3, offset=0))
+    second = await backend.search(SearchRequest("workshop", limit=3, offset=3))
+    third = await backend.search(SearchRequest("workshop", limit=3, offset=6))
+
+    assert first.total_hits == second.total_hits == third.total_hits == 7
+    seen = [h.id for page in (first, second, third) for h in page.hits]
+    assert sorted(seen) == sorted(f"event-{i}" for i in range(1, 8))
+    assert first.processing_time_ms >= 0
+
+
+async def test_highlights_mark_exact_typo_and_prefix_matches_and_escape_html(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(upserts=[
+        document("event-1", title="Desertification <script>alert(1)</script>",
+                 body="Land & water: desertification spreads.", event_id=1),
+    ])
+
+    for query in ("desertification", "desertifcation", "deserti"):
+        result = await backend.search(SearchRequest(query))
+        highlights = {h.field: h.snippet for h in result.hits[0].highlights}
+        assert highlights["title"] == (
+            "<mark>Desertification</mark> &lt;script&gt;alert(1)&lt;/script&gt;"
+        ), query
+        assert "<mark>desertification</mark>" in highlights["body"]
+        assert "&amp;" in highlights["body"]
+
+
+async def test_long_passages_are_cropped_around_the_match(backend: SearchBackend) -> None:
+    words = " ".join(f"word{i}" for i in range(300))
+    await backend.apply(upserts=[
+        document("passage-1-0", text=f"{words} impunity {words}", event_id=1, recording_id=1,
+                 start_ms=0),
+    ])
+
+    result = await backend.search(SearchRequest("impunity"))
+
+    (highlight,) = result.hits[0].highlights
+    assert highlight.field == "text"
+    assert "<mark>impunity</mark>" in highlight.snippet
+    assert len(highlight.snippet) < 400
+
+
+async def test_deleting_an_event_removes_its_passages_too(backend: SearchBackend) -> None:
+    await backend.apply(upserts=[
+        document("event-1", title="Impunity", event_id=1),
+        document("passage-5-0", text="impunity again", event_id=1, recording_id=5, start_ms=0),
+        document("event-2", title="Impunity elsewhere", event_id=2),
+    ])
+
+    await backend.apply(delete_event_ids=[1])
+
+    assert await ids(backend, "impunity") == ["event-2"]
+    assert [d["id"] for d in await backend.documents()] == ["event-2"]
