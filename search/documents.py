@@ -91,14 +91,13 @@ def passage_document_id(recording_id: int, start_ms: int) -> str:
     return f"passage-{recording_id}-{start_ms}"
 
 
-async def _load_event(event_id: int) -> Event | None:
-    return (
-        await Event.filter(id=event_id, status=EventStatus.PUBLISHED)
-        .prefetch_related(
-            "committee", "topic_links__topic", "participations__person", "recordings"
-        )
-        .first()
-    )
+EVENT_RELATIONS = (
+    "committee",
+    "topic_links__topic",
+    "participations__person",
+    "recordings__transcript__segments__speaker",
+)
+"""Everything an event's documents are built from, fetched in one query per relation."""
 
 
 def _event_fields(event: Event) -> Document:
@@ -119,11 +118,8 @@ def _event_fields(event: Event) -> Document:
     }
 
 
-async def event_documents(event_id: int) -> list[Document]:
-    """The event's document and its passages; none when it is missing or not published."""
-    event = await _load_event(event_id)
-    if event is None:
-        return []
+def documents_of_event(event: Event) -> list[Document]:
+    """The documents of a published event fetched with EVENT_RELATIONS."""
     shared = _event_fields(event)
     participants = sorted(event.participations, key=lambda p: p.position)
     document = _blank(DocumentKind.EVENT, event_document_id(event.id))
@@ -138,8 +134,20 @@ async def event_documents(event_id: int) -> list[Document]:
     )
     documents = [document]
     for recording in sorted(event.recordings, key=lambda r: r.position):
-        documents.extend(await _passages(recording.id, shared))
+        transcript = getattr(recording, "transcript", None)
+        if isinstance(transcript, Transcript):
+            documents.extend(_passages(recording.id, list(transcript.segments), shared))
     return documents
+
+
+async def event_documents(event_id: int) -> list[Document]:
+    """The event's document and its passages; none when it is missing or not published."""
+    event = (
+        await Event.filter(id=event_id, status=EventStatus.PUBLISHED)
+        .prefetch_related(*EVENT_RELATIONS)
+        .first()
+    )
+    return documents_of_event(event) if event is not None else []
 
 
 @dataclass
@@ -150,16 +158,9 @@ class _Passage:
     speakers: list[tuple[str, int | None, str | None]]  # name, person id, person slug
 
 
-async def _passages(recording_id: int, shared: Document) -> list[Document]:
-    transcript = (
-        await Transcript.filter(recording_id=recording_id)
-        .prefetch_related("segments__speaker")
-        .first()
-    )
-    if transcript is None:
-        return []
+def _passages(recording_id: int, segments: list[object], shared: Document) -> list[Document]:
     documents = []
-    for passage in group_passages(transcript.segments):
+    for passage in group_passages(segments):
         document = _blank(DocumentKind.TRANSCRIPT, passage_document_id(recording_id, passage.start_ms))
         document.update(shared)
         speaker_slugs = [slug for _, _, slug in passage.speakers if slug]
@@ -207,20 +208,16 @@ def group_passages(segments: Sequence[object]) -> list[_Passage]:
     return passages
 
 
-async def person_document(person_id: int) -> Document | None:
-    """The person's document, or None when they no longer exist."""
-    person = (
-        await Person.filter(id=person_id)
-        .prefetch_related("affiliations__organisation", "memberships__committee")
-        .first()
-    )
-    if person is None:
-        return None
+PERSON_RELATIONS = ("affiliations__organisation", "memberships__committee")
+
+
+def document_of_person(person: Person) -> Document:
+    """The document of a person fetched with PERSON_RELATIONS."""
     affiliations = []
     for affiliation in sorted(person.affiliations, key=lambda a: a.position):
         parts = [affiliation.title, affiliation.organisation.name if affiliation.organisation else None]
         affiliations.append(", ".join(part for part in parts if part))
-    memberships: list[CommitteeMember] = list(person.memberships)
+    memberships: list[CommitteeMember] = sorted(person.memberships, key=lambda m: m.id)
     document = _blank(DocumentKind.PERSON, person_document_id(person.id))
     document.update(
         name=person.name,
@@ -233,21 +230,55 @@ async def person_document(person_id: int) -> Document | None:
     return document
 
 
-async def all_documents(batch_size: int = 500) -> AsyncIterator[list[Document]]:
-    """Every document the database should have in the index, in batches."""
-    batch: list[Document] = []
-    for event_id in await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list(
+async def person_document(person_id: int) -> Document | None:
+    """The person's document, or None when they no longer exist."""
+    person = await Person.filter(id=person_id).prefetch_related(*PERSON_RELATIONS).first()
+    return document_of_person(person) if person is not None else None
+
+
+async def all_documents(batch_size: int = 200) -> AsyncIterator[list[Document]]:
+    """Every document the database should have in the index, in batches: events are
+    fetched `batch_size` at a time with their relations, people likewise."""
+    event_ids = await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list(
         "id", flat=True
-    ):
-        batch.extend(await event_documents(event_id))
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    for person_id in await Person.all().order_by("id").values_list("id", flat=True):
-        if (document := await person_document(person_id)) is not None:
-            batch.append(document)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch:
+    )
+    for start in range(0, len(event_ids), batch_size):
+        events = await Event.filter(id__in=event_ids[start : start + batch_size]).prefetch_related(
+            *EVENT_RELATIONS
+        )
+        batch: list[Document] = []
+        for event in sorted(events, key=lambda e: e.id):
+            batch.extend(documents_of_event(event))
         yield batch
+    person_ids = await Person.all().order_by("id").values_list("id", flat=True)
+    for start in range(0, len(person_ids), batch_size):
+        people = await Person.filter(id__in=person_ids[start : start + batch_size]).prefetch_related(
+            *PERSON_RELATIONS
+        )
+        yield [document_of_person(person) for person in sorted(people, key=lambda p: p.id)]
+
+
+async def documents_for(
+    event_ids: list[int], person_ids: list[int]
+) -> tuple[list[Document], list[int]]:
+    """The documents of these events and people, fetched in one query per relation,
+    and the ids of the people who no longer exist."""
+    documents: list[Document] = []
+    if event_ids:
+        events = await Event.filter(id__in=event_ids, status=EventStatus.PUBLISHED).prefetch_related(
+            *EVENT_RELATIONS
+        )
+        for event in sorted(events, key=lambda e: e.id):
+            documents.extend(documents_of_event(event))
+    gone: list[int] = []
+    if person_ids:
+        people = {
+            p.id: p
+            for p in await Person.filter(id__in=person_ids).prefetch_related(*PERSON_RELATIONS)
+        }
+        for person_id in sorted(person_ids):
+            if person_id in people:
+                documents.append(document_of_person(people[person_id]))
+            else:
+                gone.append(person_id)
+    return documents, gone

@@ -32,7 +32,7 @@ from search.embedded_query import (
     triggered_synonyms,
     word_group,
 )
-from search.highlight import snippet
+from search.highlight import Highlighter
 from search.query import DocumentKind, Highlight, Hit, SearchRequest, SearchResponse
 from search.text import STEMMED, WORDS, analyzers, parse_query
 
@@ -80,6 +80,16 @@ def _to_tantivy(document: Document) -> tantivy.Document:
     return doc
 
 
+def _field_texts(source: Document, field: str) -> list[str]:
+    value = source.get(field)
+    return [v for v in value if v] if isinstance(value, list) else [value] if value else []
+
+
+def _highlight_texts(source: Document) -> list[str]:
+    kind = DocumentKind(source["kind"])
+    return [text for field in HIGHLIGHT_FIELDS[kind] for text in _field_texts(source, field)]
+
+
 class _Live:
     """One open index directory with its writer (opened on first write)."""
 
@@ -116,6 +126,8 @@ class EmbeddedBackend:
         self._raw_synonyms = [list(group) for group in synonyms]
         self._live: _Live | None = None
         self._current_name: str | None = None
+        self._pointer_signature: tuple[int, int, int] | None = None
+        self._pointer_name: str | None = None
         self._write_lock = threading.Lock()  # one write or rebuild switch at a time
         self._switch_lock = threading.Lock()  # guards which index is live
 
@@ -126,10 +138,19 @@ class EmbeddedBackend:
         return self.path / "CURRENT"
 
     def _read_pointer(self) -> str | None:
+        # A stat per call is cheap; the file is read again only when it was replaced.
         try:
-            return self._pointer.read_text(encoding="utf-8").strip() or None
+            stat = os.stat(self._pointer)
         except FileNotFoundError:
             return None
+        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if signature != self._pointer_signature:
+            try:
+                self._pointer_name = self._pointer.read_text(encoding="utf-8").strip() or None
+            except FileNotFoundError:
+                return None
+            self._pointer_signature = signature
+        return self._pointer_name
 
     def _write_pointer(self, name: str) -> None:
         temporary = self.path / f"CURRENT.{os.getpid()}.tmp"
@@ -248,9 +269,13 @@ class EmbeddedBackend:
         result = searcher.search(query, max(request.limit, 1), count=True, offset=request.offset)
         hits = []
         if request.limit > 0:
-            for score, address in result.hits:
-                source = json.loads(searcher.doc(address)["_source"][0])
-                hits.append(self._hit(source, score, parsed))
+            highlighter = Highlighter(parsed, triggered_synonyms(parsed, self.synonyms))
+            sources = [
+                (score, json.loads(searcher.doc(address)["_source"][0]))
+                for score, address in result.hits
+            ]
+            highlighter.learn([text for _, source in sources for text in _highlight_texts(source)])
+            hits = [self._hit(source, score, highlighter) for score, source in sources]
         facets: dict[Any, dict[str, int]] = {}
         if request.facets:
             aggregations = {
@@ -264,16 +289,13 @@ class EmbeddedBackend:
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResponse(result.count or 0, elapsed, hits, facets)
 
-    def _hit(self, source: Document, score: float, parsed: Any) -> Hit:
+    def _hit(self, source: Document, score: float, highlighter: Highlighter) -> Hit:
         kind = DocumentKind(source["kind"])
-        synonyms = triggered_synonyms(parsed, self.synonyms)
         highlights = []
         for field in HIGHLIGHT_FIELDS[kind]:
-            value = source.get(field)
-            texts = value if isinstance(value, list) else [value] if value else []
+            texts = _field_texts(source, field)
             marked = [
-                s for s in (snippet(t, parsed, crop=field in CROPPED_FIELDS, synonyms=synonyms)
-                            for t in texts) if s
+                s for s in (highlighter.snippet(t, crop=field in CROPPED_FIELDS) for t in texts) if s
             ]
             if marked:
                 highlights.append(Highlight(field, " · ".join(marked)))

@@ -73,6 +73,7 @@ def _word_query(schema: tantivy.Schema, word: QueryWord) -> Query:
                 _score(TWO_TYPOS, weight),
             ))
     best = Query.disjunction_max_query(options)
+    # BM25 on the stemmed fields breaks ties within a tier.
     relevance = Query.boost_query(
         _should([Query.term_query(schema, f, word.stem) for f in SEARCHABLE_FIELDS]), TIE_BREAK
     )

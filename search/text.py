@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import tantivy
+from rapidfuzz.distance import OSA
 
 WORDS = "cms_words"
 """Tokenizer of the exact-word fields: split, lowercase, fold accents."""
@@ -73,25 +74,9 @@ def allowed_typos(word: str) -> int:
 
 
 def typo_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (a transposition costs 1), or limit + 1 if above it."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        best = current[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            best = min(best, value)
-        if best > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[len(b)], limit + 1)
+    """Damerau-Levenshtein distance in its optimal-string-alignment form (a transposition
+    costs 1, as in the engine's Levenshtein automata), or limit + 1 if above it."""
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 @dataclass(frozen=True)
@@ -146,6 +131,11 @@ def parse_query(text: str, max_words: int = 10) -> ParsedQuery:
 def matches_word(token: str, word: QueryWord) -> bool:
     """Whether an indexed word matches a query word: same stem, within the typo
     budget, or (for the last word) starting with it, within the budget."""
+    return _matches(token, word)
+
+
+@lru_cache(maxsize=262144)
+def _matches(token: str, word: QueryWord) -> bool:
     if token == word.text or stem(token) == word.stem:
         return True
     if word.prefix and token.startswith(word.text):

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from search import outbox
 from search.backend import Document, SearchBackend, SearchError
-from search.documents import event_documents, person_document, person_document_id
+from search.documents import documents_for, person_document_id
 from search.models import IndexKind
 
 logger = logging.getLogger(__name__)
@@ -52,22 +52,12 @@ class SyncWorker:
     async def _documents_for(
         self, claims: Sequence[outbox.Claim]
     ) -> tuple[list[Document], list[str], list[int]]:
-        upserts: list[Document] = []
-        delete_ids: list[str] = []
-        delete_event_ids: list[int] = []
-        for claimed in claims:
-            if claimed.kind is IndexKind.EVENT:
-                # Replace everything the event had (its passages may have changed in
-                # number), or remove it all when it is gone or no longer published.
-                delete_event_ids.append(claimed.object_id)
-                upserts.extend(await event_documents(claimed.object_id))
-            else:
-                document = await person_document(claimed.object_id)
-                if document is None:
-                    delete_ids.append(person_document_id(claimed.object_id))
-                else:
-                    upserts.append(document)
-        return upserts, delete_ids, delete_event_ids
+        event_ids = [c.object_id for c in claims if c.kind is IndexKind.EVENT]
+        person_ids = [c.object_id for c in claims if c.kind is IndexKind.PERSON]
+        upserts, gone = await documents_for(event_ids, person_ids)
+        # Every claimed event's documents are replaced (its passages may have changed in
+        # number), or removed when it is gone or no longer published.
+        return upserts, [person_document_id(p) for p in gone], event_ids
 
     async def drain_once(self) -> DrainReport:
         """Syncs one batch of due markers; returns what it did."""

@@ -8,19 +8,23 @@ the end, so that concurrent runs never share tables.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 import pytest_asyncio
+from click.testing import CliRunner, Result
 from tortoise import Tortoise
 
+from server.cli import main
 from server.database import Database
 from server.settings import Settings
 
@@ -154,3 +158,31 @@ def seeds_dir() -> Path:
 def seed_copy(tmp_path: Path, seeds_dir: Path) -> Path:
     """A scratch copy of the real seeds/ that a test may edit."""
     return Path(shutil.copytree(seeds_dir, tmp_path / "seeds"))
+
+
+CmsRunner = Callable[..., Awaitable[Result]]
+
+
+@pytest.fixture
+def cms(db: Database) -> CmsRunner:
+    """Runs `cms ARGS...` against the test database and returns click's result.
+
+    The command runs `asyncio.run` itself, so it runs on a worker thread: a fresh
+    thread starts with no Tortoise context, so the command's connections never touch
+    the test's own.
+    """
+
+    async def run(*args: str, database_url: str | None = None, data_dir: str | None = None) -> Result:
+        env = {"DATABASE_URL": database_url or db.url, "MEILI_URL": None}
+        if data_dir is not None:
+            env["DATA_DIR"] = data_dir
+        invoke = partial(
+            CliRunner().invoke,
+            main,
+            list(args),
+            env=env,
+            catch_exceptions=False,
+        )
+        return await asyncio.get_running_loop().run_in_executor(None, invoke)
+
+    return run

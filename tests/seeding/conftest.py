@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from collections.abc import Awaitable, Callable
-from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from server.cli import main
 from server.content.models import (
     Committee,
     CommitteeMember,
@@ -25,10 +20,14 @@ from server.content.models import (
     PersonAffiliation,
     Recording,
     Topic,
+    Transcript,
+    TranscriptSegment,
 )
 from server.database import Database
 
 CONTENT_MODELS = (
+    TranscriptSegment,
+    Transcript,
     Recording,
     EventOrganisation,
     EventTopic,
@@ -72,26 +71,5 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-CmsRunner = Callable[..., Awaitable[Result]]
 
-
-@pytest.fixture
-def cms(db: Database) -> CmsRunner:
-    """Runs `cms ARGS...` against the test database and returns click's result.
-
-    The command runs `asyncio.run` itself, so it runs on a worker thread: a fresh
-    thread starts with no Tortoise context, so the command's connections never touch
-    the test's own.
-    """
-
-    async def run(*args: str, database_url: str | None = None) -> Result:
-        invoke = partial(
-            CliRunner().invoke,
-            main,
-            list(args),
-            env={"DATABASE_URL": database_url or db.url},
-            catch_exceptions=False,
-        )
-        return await asyncio.get_running_loop().run_in_executor(None, invoke)
-
-    return run
+from tests.conftest import CmsRunner  # noqa: E402,F401 - re-exported for the seed tests
