@@ -24,6 +24,7 @@ class ErrorCode(str, Enum):
     NOT_FOUND = "NOT_FOUND"
     DUPLICATE = "DUPLICATE"
     UNKNOWN_FIELD = "UNKNOWN_FIELD"
+    IN_USE = "IN_USE"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from search import outbox
 from search.backend import SearchBackend
 from search.documents import all_documents
@@ -21,7 +22,10 @@ from search.query import DocumentKind, SearchFilter, SearchRequest
 from search.worker import SyncWorker
 from server.auth.viewer import SYSTEM
 from server.content.models import Event
+from server.content.errors import ValidationFailed
 from server.content.services import PersonInput, upsert_person
+from server.content.services.events import delete_event
+from server.content.services.people import delete_person
 from server.database import Database
 from server.seeding import seed_directory
 from tests.search.conftest import SYNONYMS, FailingBackend
@@ -235,3 +239,38 @@ async def test_a_write_during_a_sync_is_synced_again(
     await outbox.ack(claims)
 
     assert (await outbox.backlog()).size == 1
+
+
+async def test_deleting_an_event_removes_it_and_its_documents(
+    db: Database, seeds_dir: Path, backend: SearchBackend
+) -> None:
+    worker = SyncWorker(backend)
+    await seed_directory(seeds_dir)
+    await worker.drain()
+    event = await Event.get(slug="world-day-to-combat-desertification-2021")
+
+    await delete_event(SYSTEM, event.slug)
+    await worker.drain()
+
+    assert event.id not in {d["event_id"] for d in await backend.documents()}
+    assert (await backend.search(SearchRequest("desertification"))).total_hits == 0
+
+
+async def test_deleting_a_person_needs_force_while_they_take_part_and_then_fans_out(
+    db: Database, seeds_dir: Path, backend: SearchBackend
+) -> None:
+    worker = SyncWorker(backend)
+    await seed_directory(seeds_dir)
+    await worker.drain()
+
+    with pytest.raises(ValidationFailed) as refused:
+        await delete_person(SYSTEM, "natacha-bracq")
+    assert refused.value.errors[0].field == "force"
+    assert (await outbox.backlog()).size == 0  # a refused write records no index work
+
+    person = await delete_person(SYSTEM, "natacha-bracq", force=True)
+    await worker.drain()
+
+    documents = await backend.documents()
+    assert f"person-{person.id}" not in {d["id"] for d in documents}
+    assert all("Natacha Bracq" not in d["participant_names"] for d in documents)

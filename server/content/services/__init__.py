@@ -7,7 +7,7 @@ which creates or updates the row with the input's slug (and its child lists) or 
 """
 
 from server.content.services.committees import upsert_committee, validate_committee
-from server.content.services.events import upsert_event, validate_event
+from server.content.services.events import delete_event, upsert_event, validate_event
 from server.content.services.inputs import (
     AffiliationInput,
     CommitteeInput,
@@ -23,7 +23,7 @@ from server.content.services.inputs import (
     TopicInput,
 )
 from server.content.services.organisations import upsert_organisation, validate_organisation
-from server.content.services.people import upsert_person, validate_person
+from server.content.services.people import delete_person, upsert_person, validate_person
 from server.content.services.topics import upsert_topic, validate_topic
 from server.content.services.validation import DatabaseLookup, PendingLookup, SlugLookup
 from server.content.services.writes import Change
@@ -45,6 +45,8 @@ __all__ = [
     "RecordingInput",
     "SlugLookup",
     "TopicInput",
+    "delete_event",
+    "delete_person",
     "upsert_committee",
     "upsert_event",
     "upsert_organisation",

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import ErrorCode, FieldError, ValidationFailed
+from server.content.errors import ErrorCode, FieldError, NotFound, ValidationFailed
 from server.content.models import (
     Committee,
     Event,
@@ -257,3 +257,16 @@ async def upsert_event(viewer: Viewer, data: EventInput) -> tuple[Event, Change]
         if change is not Change.UNCHANGED:
             await outbox.mark_events([row.id])
     return row, change
+
+
+async def delete_event(viewer: Viewer, slug: str) -> Event:
+    """Deletes the event with this slug and everything that hangs off it; its search
+    documents (and its transcript passages) are removed by the index sync."""
+    require_writer(viewer)
+    async with in_transaction():
+        event = await Event.get_or_none(slug=slug)
+        if event is None:
+            raise NotFound("event", slug)
+        await outbox.mark_events([event.id])
+        await event.delete()
+    return event

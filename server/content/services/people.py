@@ -8,8 +8,14 @@ from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import ErrorCode, FieldError, ValidationFailed
-from server.content.models import Organisation, Person, PersonAffiliation
+from server.content.errors import ErrorCode, FieldError, NotFound, ValidationFailed
+from server.content.models import (
+    CommitteeMember,
+    Organisation,
+    Participation,
+    Person,
+    PersonAffiliation,
+)
 from server.content.services.inputs import AffiliationInput, LinkInput, PersonInput
 from server.content.services.validation import (
     Checker,
@@ -106,3 +112,28 @@ async def upsert_person(viewer: Viewer, data: PersonInput) -> tuple[Person, Chan
         if change is not Change.UNCHANGED:
             await outbox.mark_person_and_dependents(row.id)
     return row, change
+
+
+async def delete_person(viewer: Viewer, slug: str, *, force: bool = False) -> Person:
+    """Deletes the person with this slug. Someone who still takes part in events is only
+    deleted with `force`, which removes those participations too; the events that named
+    them are re-indexed."""
+    require_writer(viewer)
+    async with in_transaction():
+        person = await Person.get_or_none(slug=slug)
+        if person is None:
+            raise NotFound("person", slug)
+        taking_part = await Participation.filter(person_id=person.id).count()
+        seats = await CommitteeMember.filter(person_id=person.id).count()
+        if (taking_part or seats) and not force:
+            raise ValidationFailed([FieldError(
+                "force",
+                f"{person.name} still takes part in {taking_part} event(s) and sits on "
+                f"{seats} committee(s); pass force to remove those too",
+                ErrorCode.IN_USE,
+            )])
+        await outbox.mark_person_and_dependents(person.id)
+        await Participation.filter(person_id=person.id).delete()
+        await CommitteeMember.filter(person_id=person.id).delete()
+        await person.delete()
+    return person
