@@ -25,12 +25,13 @@ from tantivy import Occur, Query
 from search.backend import Document, Progress, SearchUnavailable
 from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, LIST_FIELDS, SEARCHABLE_FIELDS
 from search.embedded_query import (
+    STEM_GROUPS,
     WORD_GROUPS,
     filter_clauses,
+    group_of,
     normalise_synonyms,
     text_query,
     triggered_synonyms,
-    word_group,
 )
 from search.highlight import Highlighter
 from search.query import DocumentKind, Highlight, Hit, SearchRequest, SearchResponse
@@ -40,12 +41,16 @@ INTEGER_FIELDS = ("year", "date", "event_id", "person_id", "recording_id", "star
 KEYWORD_FIELDS = ("id", "kind", "committee", "topics", "people", "platform")
 CROPPED_FIELDS = frozenset({"text", "body", "bio", "summary", "outcomes"})
 WRITER_HEAP = 64_000_000
+SCHEMA_VERSION = 2
+"""Bumped whenever build_schema changes: an index of another version is replaced by an
+empty one, which the app then rebuilds from the database (`needs_rebuild`)."""
+INDEX_PREFIX = f"index-v{SCHEMA_VERSION}-"
 
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for field in SEARCHABLE_FIELDS:
-        builder.add_text_field(field, tokenizer_name=STEMMED)
+    for group in STEM_GROUPS:
+        builder.add_text_field(group, tokenizer_name=STEMMED)
     for group in WORD_GROUPS:
         builder.add_text_field(group, tokenizer_name=WORDS)
     for field in KEYWORD_FIELDS:
@@ -58,16 +63,13 @@ def build_schema() -> tantivy.Schema:
 
 def _to_tantivy(document: Document) -> tantivy.Document:
     doc = tantivy.Document()
-    groups: dict[str, list[str]] = {group: [] for group in WORD_GROUPS}
     for field in SEARCHABLE_FIELDS:
         values = document.get(field) or []
+        group = group_of(field)
         for value in values if isinstance(values, list) else [values]:
             if value:
-                doc.add_text(field, value)
-                groups[word_group(field)].append(value)
-    for group, texts in groups.items():
-        for text in texts:
-            doc.add_text(group, text)
+                doc.add_text(f"stems_{group}", value)
+                doc.add_text(f"words_{group}", value)
     for field in KEYWORD_FIELDS:
         values = document.get(field)
         for value in values if isinstance(values, list) else [values]:
@@ -127,6 +129,7 @@ class EmbeddedBackend:
         self._live: _Live | None = None
         self._current_name: str | None = None
         self._pointer_signature: tuple[int, int, int] | None = None
+        self.needs_rebuild = False
         self._pointer_name: str | None = None
         self._write_lock = threading.Lock()  # one write or rebuild switch at a time
         self._switch_lock = threading.Lock()  # guards which index is live
@@ -170,9 +173,10 @@ class EmbeddedBackend:
 
     def _live_index_unlocked(self) -> _Live:
         name = self._read_pointer()
-        if name is None:
+        if name is None or not name.startswith(INDEX_PREFIX):
+            self.needs_rebuild = name is not None  # an index of an older schema
             self.path.mkdir(parents=True, exist_ok=True)
-            name = self._new_directory("index").name
+            name = self._new_directory(INDEX_PREFIX.rstrip("-")).name
             self._write_pointer(name)
         if self._live is None or name != self._current_name:
             if self._live is not None:
@@ -223,7 +227,7 @@ class EmbeddedBackend:
     async def rebuild(self, batches: AsyncIterable[Sequence[Document]],
                       progress: Progress | None = None) -> int:
         self.path.mkdir(parents=True, exist_ok=True)
-        directory = await asyncio.to_thread(self._new_directory, "index")
+        directory = await asyncio.to_thread(self._new_directory, INDEX_PREFIX.rstrip("-"))
         fresh = _Live(directory, self.schema)
         writer = fresh.open_writer()
         count = 0
@@ -247,6 +251,7 @@ class EmbeddedBackend:
         def switch() -> None:
             self._write_pointer(directory.name)
             self._live_index()
+            self.needs_rebuild = False
         await asyncio.to_thread(self._locked, switch)
         if previous and previous != directory.name:
             await asyncio.to_thread(shutil.rmtree, self.path / previous, True)

@@ -25,24 +25,24 @@ TIE_BREAK = 0.01
 
 _MAX_WEIGHT = max(SEARCHABLE_FIELDS.values())
 
-WORD_GROUPS: dict[str, float] = {"words_high": 6.0, "words_mid": 2.0, "words_low": 1.0}
-"""Unstemmed word fields that typo and prefix matching run on: each holds the text of
-the searchable fields whose weight puts them in that group (fuzzy matching is the
-costly part, so it runs on three fields, not on every one)."""
+GROUP_WEIGHTS: dict[str, float] = {"high": 6.0, "mid": 2.0, "low": 1.0}
+"""The searchable fields are indexed in three groups by weight (title and name; topics,
+people, committee, summary and affiliations; the long texts), each twice: stemmed, for
+exact matches, phrases and BM25, and as plain words, for typo and prefix matching.
+Three fields per query word instead of thirteen keep searches fast."""
+
+STEM_GROUPS = {f"stems_{g}": w for g, w in GROUP_WEIGHTS.items()}
+WORD_GROUPS = {f"words_{g}": w for g, w in GROUP_WEIGHTS.items()}
 
 
-def word_group(field: str) -> str:
-    """The unstemmed word field that carries `field`'s text."""
+def group_of(field: str) -> str:
+    """The group ("high", "mid" or "low") that carries `field`'s text."""
     weight = SEARCHABLE_FIELDS[field]
-    return "words_high" if weight >= 5 else "words_mid" if weight >= 1.5 else "words_low"
+    return "high" if weight >= 5 else "mid" if weight >= 1.5 else "low"
 
 
 def _score(tier: float, weight: float) -> float:
     return tier + FIELD_BONUS * weight / _MAX_WEIGHT
-
-
-def _field_score(tier: float, field: str) -> float:
-    return _score(tier, SEARCHABLE_FIELDS[field])
 
 
 def _should(queries: Sequence[Query]) -> Query:
@@ -51,10 +51,8 @@ def _should(queries: Sequence[Query]) -> Query:
 
 def _word_query(schema: tantivy.Schema, word: QueryWord) -> Query:
     options: list[Query] = [
-        Query.const_score_query(
-            Query.term_query(schema, field, word.stem), _field_score(EXACT, field)
-        )
-        for field in SEARCHABLE_FIELDS
+        Query.const_score_query(Query.term_query(schema, group, word.stem), _score(EXACT, weight))
+        for group, weight in STEM_GROUPS.items()
     ]
     for group, weight in WORD_GROUPS.items():
         if word.prefix:
@@ -73,9 +71,13 @@ def _word_query(schema: tantivy.Schema, word: QueryWord) -> Query:
                 _score(TWO_TYPOS, weight),
             ))
     best = Query.disjunction_max_query(options)
-    # BM25 on the stemmed fields breaks ties within a tier.
+    # BM25 on the stemmed groups breaks ties within a tier.
     relevance = Query.boost_query(
-        _should([Query.term_query(schema, f, word.stem) for f in SEARCHABLE_FIELDS]), TIE_BREAK
+        _should([
+            Query.boost_query(Query.term_query(schema, group, word.stem), weight)
+            for group, weight in STEM_GROUPS.items()
+        ]),
+        TIE_BREAK,
     )
     return Query.boolean_query([(Occur.Must, best), (Occur.Should, relevance)])
 
@@ -87,16 +89,16 @@ def _phrase_query(
     schema: tantivy.Schema, phrase: Sequence[str], tier: float = EXACT, per_word: bool = True
 ) -> Query:
     stems = [stem(w) for w in phrase]
-    per_field = []
-    for field in SEARCHABLE_FIELDS:
+    per_group = []
+    for group, weight in STEM_GROUPS.items():
         inner = (
-            Query.term_query(schema, field, stems[0])
+            Query.term_query(schema, group, stems[0])
             if len(stems) == 1
-            else Query.phrase_query(schema, field, list(stems))
+            else Query.phrase_query(schema, group, list(stems))
         )
-        score = _field_score(tier, field) * (len(stems) if per_word else 1)
-        per_field.append(Query.const_score_query(inner, score))
-    return Query.disjunction_max_query(per_field)
+        score = _score(tier, weight) * (len(stems) if per_word else 1)
+        per_group.append(Query.const_score_query(inner, score))
+    return Query.disjunction_max_query(per_group)
 
 
 def _synonym_alternatives(

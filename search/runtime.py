@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from search.backend import SearchBackend, SearchUnavailable
 from search.engines import backend_from_settings
+from search.reindex import reindex
 from search.service import SearchService
 from search.worker import SyncWorker
 from server.settings import Settings
@@ -24,6 +25,18 @@ class SearchRuntime:
     backend: SearchBackend
     service: SearchService
     worker: SyncWorker
+
+
+async def _work(runtime: SearchRuntime, stop: asyncio.Event) -> None:
+    """The in-app worker: first a rebuild if the index is of an older schema, then draining."""
+    if getattr(runtime.backend, "needs_rebuild", False):
+        logger.warning("the search index was built for another schema; rebuilding it")
+        try:
+            count, _ = await reindex(runtime.backend)
+            logger.info("search index rebuilt: %d documents", count)
+        except Exception:  # noqa: BLE001 - the worker below still keeps the index in sync
+            logger.exception("search index rebuild failed; run `cms reindex`")
+    await runtime.worker.run(stop)
 
 
 @contextlib.asynccontextmanager
@@ -41,7 +54,7 @@ async def search_runtime(
     stop = asyncio.Event()
     task = None
     if settings.search_worker if run_worker is None else run_worker:
-        task = asyncio.create_task(runtime.worker.run(stop), name="search-sync-worker")
+        task = asyncio.create_task(_work(runtime, stop), name="search-sync-worker")
     try:
         yield runtime
     finally:

@@ -138,3 +138,26 @@ async def test_the_cli_reindexes_searches_and_reports_the_backlog(
     refused = await cms("search", "   ", data_dir=env_data)
     assert refused.exit_code == 2
     assert "query: must contain something to search for" in refused.output
+
+
+async def test_an_index_of_an_older_schema_is_rebuilt_when_the_app_starts(
+    db: Database, seeds_dir: Path, tmp_path: Path
+) -> None:
+    from search.runtime import search_runtime
+    from server.settings import Settings
+
+    settings = Settings(_env_file=None, database_url=db.url, data_dir=tmp_path / "data")
+    old = settings.search_path / "index-20200101T000000"
+    old.mkdir(parents=True)
+    (settings.search_path / "CURRENT").write_text(old.name + "\n")
+    await seed_directory(seeds_dir)
+
+    async with search_runtime(settings) as runtime:
+        for _ in range(100):
+            if (await runtime.backend.search(SearchRequest("desertification"))).total_hits:
+                break
+            await asyncio.sleep(0.05)
+        found = await runtime.backend.search(SearchRequest("desertification"))
+
+    assert found.total_hits >= 1
+    assert (settings.search_path / "CURRENT").read_text().startswith("index-v")
