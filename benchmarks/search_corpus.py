@@ -37,7 +37,23 @@ from server.database import Database
 from server.settings import Settings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-SYLLABLES = ["ka", "lo", "mi", "ren", "to", "sa", "vi", "dor", "el", "na", "qu", "zi", "bar", "fen", "ul"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "to",
+    "sa",
+    "vi",
+    "dor",
+    "el",
+    "na",
+    "qu",
+    "zi",
+    "bar",
+    "fen",
+    "ul",
+]
 GRAPHQL = """
 query Bench($q: String!) {
   search(query: $q, first: 20, facets: [KIND, COMMITTEE, YEAR]) {
@@ -61,6 +77,7 @@ def vocabulary() -> list[str]:
 def fictional_name(rng: random.Random) -> str:
     def word() -> str:
         return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
     return f"{word()} {word()}"
 
 
@@ -83,27 +100,42 @@ class Words:
 
 
 async def generate(events: int, segments: int, rng: random.Random, words: Words) -> None:
-    committees = [await m.Committee.create(slug=f"committee-{i}", name=f"Committee {fictional_name(rng)}")
-                  for i in range(6)]
-    topics = await m.Topic.bulk_create([m.Topic(slug=f"topic-{i}", name=" ".join(words.take(2)).title())
-                                        for i in range(60)])
+    committees = [
+        await m.Committee.create(slug=f"committee-{i}", name=f"Committee {fictional_name(rng)}")
+        for i in range(6)
+    ]
+    topics = await m.Topic.bulk_create(
+        [m.Topic(slug=f"topic-{i}", name=" ".join(words.take(2)).title()) for i in range(60)]
+    )
     topics = await m.Topic.all()
-    await m.Person.bulk_create([m.Person(slug=f"person-{i}", name=fictional_name(rng),
-                                         bio=words.sentence(8, 20)) for i in range(2000)])
+    await m.Person.bulk_create(
+        [
+            m.Person(slug=f"person-{i}", name=fictional_name(rng), bio=words.sentence(8, 20))
+            for i in range(2000)
+        ]
+    )
     people = await m.Person.all()
-    await m.Event.bulk_create([
-        m.Event(
-            slug=f"event-{i}", title=words.sentence(3, 8).rstrip("."), summary=words.sentence(15, 35),
-            body="\n\n".join(words.sentence(10, 25) for _ in range(rng.randint(6, 14))),
-            status=m.EventStatus.PUBLISHED,
-            start_date=(day := date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650))), end_date=day,
-            committee_id=rng.choice(committees).id, platform=rng.choice(list(m.Platform)),
-        )
-        for i in range(events)
-    ], batch_size=1000)
+    await m.Event.bulk_create(
+        [
+            m.Event(
+                slug=f"event-{i}",
+                title=words.sentence(3, 8).rstrip("."),
+                summary=words.sentence(15, 35),
+                body="\n\n".join(words.sentence(10, 25) for _ in range(rng.randint(6, 14))),
+                status=m.EventStatus.PUBLISHED,
+                start_date=(day := date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650))),
+                end_date=day,
+                committee_id=rng.choice(committees).id,
+                platform=rng.choice(list(m.Platform)),
+            )
+            for i in range(events)
+        ],
+        batch_size=1000,
+    )
     event_rows = await m.Event.all().only("id", "start_date")
-    await m.EventSession.bulk_create([m.EventSession(event_id=e.id, date=e.start_date) for e in event_rows],
-                                     batch_size=2000)
+    await m.EventSession.bulk_create(
+        [m.EventSession(event_id=e.id, date=e.start_date) for e in event_rows], batch_size=2000
+    )
     links, participations = [], []
     cast: dict[int, list[int]] = {}
     for event in event_rows:
@@ -112,21 +144,40 @@ async def generate(events: int, segments: int, rng: random.Random, words: Words)
         chosen = rng.sample(people, rng.randint(2, 5))
         cast[event.id] = [p.id for p in chosen]
         for position, person in enumerate(chosen):
-            participations.append(m.Participation(
-                event_id=event.id, person_id=person.id, position=position,
-                role=rng.choice([m.ParticipantRole.SPEAKER, m.ParticipantRole.PANELLIST, m.ParticipantRole.HOST]),
-            ))
+            participations.append(
+                m.Participation(
+                    event_id=event.id,
+                    person_id=person.id,
+                    position=position,
+                    role=rng.choice(
+                        [
+                            m.ParticipantRole.SPEAKER,
+                            m.ParticipantRole.PANELLIST,
+                            m.ParticipantRole.HOST,
+                        ]
+                    ),
+                )
+            )
     await m.EventTopic.bulk_create(links, batch_size=2000)
     await m.Participation.bulk_create(participations, batch_size=2000)
     per_recording = 100
     recorded = rng.sample(event_rows, min(len(event_rows), max(1, segments // per_recording)))
-    await m.Recording.bulk_create([
-        m.Recording(event_id=e.id, title="Recording", platform=m.Platform.YOUTUBE,
-                    url=f"https://www.youtube.com/watch?v=bench{e.id}") for e in recorded
-    ], batch_size=2000)
+    await m.Recording.bulk_create(
+        [
+            m.Recording(
+                event_id=e.id,
+                title="Recording",
+                platform=m.Platform.YOUTUBE,
+                url=f"https://www.youtube.com/watch?v=bench{e.id}",
+            )
+            for e in recorded
+        ],
+        batch_size=2000,
+    )
     recordings = await m.Recording.all()
-    await m.Transcript.bulk_create([m.Transcript(recording_id=r.id, language="en") for r in recordings],
-                                   batch_size=2000)
+    await m.Transcript.bulk_create(
+        [m.Transcript(recording_id=r.id, language="en") for r in recordings], batch_size=2000
+    )
     transcripts = await m.Transcript.all().prefetch_related("recording")
     batch: list[m.TranscriptSegment] = []
     for transcript in transcripts:
@@ -134,10 +185,16 @@ async def generate(events: int, segments: int, rng: random.Random, words: Words)
         start = 0
         for position in range(per_recording):
             length = rng.randint(6000, 14000)
-            batch.append(m.TranscriptSegment(
-                transcript_id=transcript.id, position=position, start_ms=start, end_ms=start + length,
-                text=words.sentence(12, 30), speaker_id=rng.choice(speakers),
-            ))
+            batch.append(
+                m.TranscriptSegment(
+                    transcript_id=transcript.id,
+                    position=position,
+                    start_ms=start,
+                    end_ms=start + length,
+                    text=words.sentence(12, 30),
+                    speaker_id=rng.choice(speakers),
+                )
+            )
             start += length
         if len(batch) >= 20000:
             await m.TranscriptSegment.bulk_create(batch, batch_size=5000)
@@ -160,7 +217,7 @@ def queries(words: Words, rng: random.Random, n: int, *, common: bool = True) ->
             out.append(word)
         elif kind < 0.6:
             i = rng.randrange(1, len(word) - 1) if allowed_typos(word) else 0
-            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2:] if i else word)
+            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :] if i else word)
         elif kind < 0.8:
             out.append(" ".join(words.take(2)))
         elif kind < 0.9:
@@ -187,18 +244,23 @@ async def main_async(args: argparse.Namespace) -> None:
     if args.data_dir.exists():
         shutil.rmtree(args.data_dir)
     args.data_dir.mkdir(parents=True)
-    settings = Settings(_env_file=None, data_dir=args.data_dir, database_url=args.database_url,
-                        search_worker=False)
+    settings = Settings(
+        _env_file=None, data_dir=args.data_dir, database_url=args.database_url, search_worker=False
+    )
     database = Database.from_settings(settings)
     await database.migrate()
     await database.open()
     started = time.perf_counter()
     await generate(args.events, args.segments, rng, words)
-    print(f"corpus: {args.events} events, {await m.TranscriptSegment.all().count()} segments, "
-          f"{await m.Person.all().count()} fictional people, generated in {time.perf_counter() - started:.1f} s")
+    print(
+        f"corpus: {args.events} events, {await m.TranscriptSegment.all().count()} segments, "
+        f"{await m.Person.all().count()} fictional people, generated in {time.perf_counter() - started:.1f} s"
+    )
 
     documents = [d async for batch in all_documents() for d in batch]
-    kinds = {k: sum(1 for d in documents if d["kind"] == k) for k in ("event", "person", "transcript")}
+    kinds = {
+        k: sum(1 for d in documents if d["kind"] == k) for k in ("event", "person", "transcript")
+    }
     print(f"documents: {len(documents)} ({kinds})")
 
     backend = EmbeddedBackend(settings.search_path, synonyms=settings.search_synonyms)
@@ -215,7 +277,9 @@ async def main_async(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     count, _ = await reindex(backend)
     elapsed = time.perf_counter() - started
-    print(f"reindex from the database (read + build + index + swap): {count / elapsed:,.0f} documents/s ({elapsed:.1f} s)")
+    print(
+        f"reindex from the database (read + build + index + swap): {count / elapsed:,.0f} documents/s ({elapsed:.1f} s)"
+    )
 
     sample = queries(words, rng, args.queries)
     topical = queries(words, rng, args.queries, common=False)
@@ -230,26 +294,45 @@ async def main_async(args: argparse.Namespace) -> None:
             timings.append((time.perf_counter() - started) * 1000)
             hits += result.total_hits
         p50, p99 = percentiles(timings)
-        print(f"backend search, {label} (20 hits + highlights; {hits // len(mix):,} matches on "
-              f"average): p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+        print(
+            f"backend search, {label} (20 hits + highlights; {hits // len(mix):,} matches on "
+            f"average): p50 {p50:.2f} ms  p99 {p99:.2f} ms"
+        )
         if label == "common words":
             backend_p50, backend_p99 = p50, p99
     faceted = []
     for query in sample[:200]:
         started = time.perf_counter()
-        await backend.search(SearchRequest(query, limit=20, facets=tuple(__import__("search.query", fromlist=["Facet"]).Facet)))
+        await backend.search(
+            SearchRequest(
+                query, limit=20, facets=tuple(__import__("search.query", fromlist=["Facet"]).Facet)
+            )
+        )
         faceted.append((time.perf_counter() - started) * 1000)
-    print("backend search with all six facets: p50 {:.2f} ms  p99 {:.2f} ms".format(*percentiles(faceted)))
+    print(
+        "backend search with all six facets: p50 {:.2f} ms  p99 {:.2f} ms".format(
+            *percentiles(faceted)
+        )
+    )
     await backend.close()
     await database.close()
 
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(args.data_dir), "SEARCH_WORKER": "false", "GRAPHIQL": "false"}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(args.data_dir),
+        "SEARCH_WORKER": "false",
+        "GRAPHIQL": "false",
+    }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     cms = Path(sys.executable).with_name("cms")
-    server = subprocess.Popen([str(cms), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(cms), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(timeout=30) as client:
@@ -261,7 +344,9 @@ async def main_async(args: argparse.Namespace) -> None:
                     pass
                 await asyncio.sleep(0.1)
             for query in sample[:50]:
-                await client.post(f"{url}/graphql", json={"query": GRAPHQL, "variables": {"q": query}})
+                await client.post(
+                    f"{url}/graphql", json={"query": GRAPHQL, "variables": {"q": query}}
+                )
             http: dict[str, tuple[float, float]] = {}
             for label, mix in (("common words", sample), ("topical words", topical)):
                 http_timings, failures = [], 0
@@ -273,14 +358,18 @@ async def main_async(args: argparse.Namespace) -> None:
                     http_timings.append((time.perf_counter() - started) * 1000)
                     failures += response.status_code != 200 or "errors" in response.json()
                 http[label] = percentiles(http_timings)
-                print(f"GraphQL over HTTP, {label} (20 hydrated hits + 3 facets): "
-                      f"p50 {http[label][0]:.2f} ms  p99 {http[label][1]:.2f} ms  failures {failures}")
+                print(
+                    f"GraphQL over HTTP, {label} (20 hydrated hits + 3 facets): "
+                    f"p50 {http[label][0]:.2f} ms  p99 {http[label][1]:.2f} ms  failures {failures}"
+                )
     finally:
         server.terminate()
         server.wait(timeout=10)
     http_p50, http_p99 = http["common words"]
-    print(f"ratio GraphQL/backend (common words): p50 {http_p50 / backend_p50:.1f}x  "
-          f"p99 {http_p99 / backend_p99:.1f}x")
+    print(
+        f"ratio GraphQL/backend (common words): p50 {http_p50 / backend_p50:.1f}x  "
+        f"p99 {http_p99 / backend_p99:.1f}x"
+    )
 
 
 def main() -> int:

@@ -43,8 +43,9 @@ SEARCHABLE_FIELDS: dict[str, float] = {
 FILTER_FIELDS = ("kind", "committee", "topics", "people", "platform", "year", "date", "event_id")
 """Keyword and number fields that filters and facets use (lists are multi-valued)."""
 
-LIST_FIELDS = frozenset({"topic_names", "participant_names", "speaker_names", "affiliations",
-                         "topics", "people"})
+LIST_FIELDS = frozenset(
+    {"topic_names", "participant_names", "speaker_names", "affiliations", "topics", "people"}
+)
 
 HIGHLIGHT_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
     DocumentKind.EVENT: ("title", "summary", "body", "outcomes", "participant_names"),
@@ -72,9 +73,20 @@ def _blank(kind: DocumentKind, doc_id: str) -> Document:
     for name in SEARCHABLE_FIELDS:
         document[name] = [] if name in LIST_FIELDS else ""
     document.update(
-        committee=None, topics=[], people=[], platform=None, year=None, date=None,
-        event_id=None, person_id=None, recording_id=None, start_ms=None, end_ms=None,
-        speaker_name=None, speaker_id=None, event_title=None,
+        committee=None,
+        topics=[],
+        people=[],
+        platform=None,
+        year=None,
+        date=None,
+        event_id=None,
+        person_id=None,
+        recording_id=None,
+        start_ms=None,
+        end_ms=None,
+        speaker_name=None,
+        speaker_id=None,
+        event_title=None,
     )
     return document
 
@@ -161,7 +173,9 @@ class _Passage:
 def _passages(recording_id: int, segments: list[object], shared: Document) -> list[Document]:
     documents = []
     for passage in group_passages(segments):
-        document = _blank(DocumentKind.TRANSCRIPT, passage_document_id(recording_id, passage.start_ms))
+        document = _blank(
+            DocumentKind.TRANSCRIPT, passage_document_id(recording_id, passage.start_ms)
+        )
         document.update(shared)
         speaker_slugs = [slug for _, _, slug in passage.speakers if slug]
         document.update(
@@ -215,7 +229,10 @@ def document_of_person(person: Person) -> Document:
     """The document of a person fetched with PERSON_RELATIONS."""
     affiliations = []
     for affiliation in sorted(person.affiliations, key=lambda a: a.position):
-        parts = [affiliation.title, affiliation.organisation.name if affiliation.organisation else None]
+        parts = [
+            affiliation.title,
+            affiliation.organisation.name if affiliation.organisation else None,
+        ]
         affiliations.append(", ".join(part for part in parts if part))
     memberships: list[CommitteeMember] = sorted(person.memberships, key=lambda m: m.id)
     document = _blank(DocumentKind.PERSON, person_document_id(person.id))
@@ -239,8 +256,8 @@ async def person_document(person_id: int) -> Document | None:
 async def all_documents(batch_size: int = 200) -> AsyncIterator[list[Document]]:
     """Every document the database should have in the index, in batches: events are
     fetched `batch_size` at a time with their relations, people likewise."""
-    event_ids = await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list(
-        "id", flat=True
+    event_ids = (
+        await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list("id", flat=True)
     )
     for start in range(0, len(event_ids), batch_size):
         events = await Event.filter(id__in=event_ids[start : start + batch_size]).prefetch_related(
@@ -252,9 +269,9 @@ async def all_documents(batch_size: int = 200) -> AsyncIterator[list[Document]]:
         yield batch
     person_ids = await Person.all().order_by("id").values_list("id", flat=True)
     for start in range(0, len(person_ids), batch_size):
-        people = await Person.filter(id__in=person_ids[start : start + batch_size]).prefetch_related(
-            *PERSON_RELATIONS
-        )
+        people = await Person.filter(
+            id__in=person_ids[start : start + batch_size]
+        ).prefetch_related(*PERSON_RELATIONS)
         yield [document_of_person(person) for person in sorted(people, key=lambda p: p.id)]
 
 
@@ -265,9 +282,9 @@ async def documents_for(
     and the ids of the people who no longer exist."""
     documents: list[Document] = []
     if event_ids:
-        events = await Event.filter(id__in=event_ids, status=EventStatus.PUBLISHED).prefetch_related(
-            *EVENT_RELATIONS
-        )
+        events = await Event.filter(
+            id__in=event_ids, status=EventStatus.PUBLISHED
+        ).prefetch_related(*EVENT_RELATIONS)
         for event in sorted(events, key=lambda e: e.id):
             documents.extend(documents_of_event(event))
     gone: list[int] = []

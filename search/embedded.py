@@ -54,7 +54,9 @@ def build_schema() -> tantivy.Schema:
     for group in WORD_GROUPS:
         builder.add_text_field(group, tokenizer_name=WORDS)
     for field in KEYWORD_FIELDS:
-        builder.add_text_field(field, tokenizer_name="raw", fast=field != "id", stored=field == "id")
+        builder.add_text_field(
+            field, tokenizer_name="raw", fast=field != "id", stored=field == "id"
+        )
     for field in INTEGER_FIELDS:
         builder.add_integer_field(field, indexed=True, fast=True)
     builder.add_bytes_field("_source", stored=True, indexed=False)
@@ -107,7 +109,9 @@ class _Live:
             try:
                 self.writer = self.index.writer(WRITER_HEAP, 1)
             except ValueError as error:  # LockBusy: another process holds the writer
-                raise SearchUnavailable(f"the index is locked by another process: {error}") from error
+                raise SearchUnavailable(
+                    f"the index is locked by another process: {error}"
+                ) from error
         return self.writer
 
     def release(self) -> None:
@@ -193,6 +197,7 @@ class EmbeddedBackend:
             if self._live is not None:
                 self._live.release()
                 self._live = None
+
         await asyncio.to_thread(self._locked, release)
 
     def _locked(self, function: Any, *args: Any) -> Any:
@@ -201,8 +206,12 @@ class EmbeddedBackend:
 
     # -- writes -----------------------------------------------------------------------
 
-    def _apply(self, upserts: Sequence[Document], delete_ids: Sequence[str],
-               delete_event_ids: Sequence[int]) -> None:
+    def _apply(
+        self,
+        upserts: Sequence[Document],
+        delete_ids: Sequence[str],
+        delete_event_ids: Sequence[int],
+    ) -> None:
         live = self._live_index()
         writer = live.open_writer()
         try:
@@ -220,12 +229,18 @@ class EmbeddedBackend:
             raise SearchUnavailable(f"the embedded index failed: {error}") from error
         live.index.reload()
 
-    async def apply(self, *, upserts: Sequence[Document] = (), delete_ids: Sequence[str] = (),
-                    delete_event_ids: Sequence[int] = ()) -> None:
+    async def apply(
+        self,
+        *,
+        upserts: Sequence[Document] = (),
+        delete_ids: Sequence[str] = (),
+        delete_event_ids: Sequence[int] = (),
+    ) -> None:
         await asyncio.to_thread(self._locked, self._apply, upserts, delete_ids, delete_event_ids)
 
-    async def rebuild(self, batches: AsyncIterable[Sequence[Document]],
-                      progress: Progress | None = None) -> int:
+    async def rebuild(
+        self, batches: AsyncIterable[Sequence[Document]], progress: Progress | None = None
+    ) -> int:
         self.path.mkdir(parents=True, exist_ok=True)
         directory = await asyncio.to_thread(self._new_directory, INDEX_PREFIX.rstrip("-"))
         fresh = _Live(directory, self.schema)
@@ -233,9 +248,11 @@ class EmbeddedBackend:
         count = 0
         try:
             async for batch in batches:
+
                 def add(batch: Sequence[Document] = batch) -> None:
                     for document in batch:
                         writer.add_document(_to_tantivy(document))
+
                 await asyncio.to_thread(add)
                 count += len(batch)
                 if progress is not None:
@@ -252,6 +269,7 @@ class EmbeddedBackend:
             self._write_pointer(directory.name)
             self._live_index()
             self.needs_rebuild = False
+
         await asyncio.to_thread(self._locked, switch)
         if previous and previous != directory.name:
             await asyncio.to_thread(shutil.rmtree, self.path / previous, True)
@@ -300,15 +318,22 @@ class EmbeddedBackend:
         for field in HIGHLIGHT_FIELDS[kind]:
             texts = _field_texts(source, field)
             marked = [
-                s for s in (highlighter.snippet(t, crop=field in CROPPED_FIELDS) for t in texts) if s
+                s
+                for s in (highlighter.snippet(t, crop=field in CROPPED_FIELDS) for t in texts)
+                if s
             ]
             if marked:
                 highlights.append(Highlight(field, " · ".join(marked)))
         return Hit(
-            id=source["id"], kind=kind, score=float(score),
-            event_id=source.get("event_id"), person_id=source.get("person_id"),
-            recording_id=source.get("recording_id"), start_ms=source.get("start_ms"),
-            speaker_name=source.get("speaker_name"), speaker_id=source.get("speaker_id"),
+            id=source["id"],
+            kind=kind,
+            score=float(score),
+            event_id=source.get("event_id"),
+            person_id=source.get("person_id"),
+            recording_id=source.get("recording_id"),
+            start_ms=source.get("start_ms"),
+            speaker_name=source.get("speaker_name"),
+            speaker_id=source.get("speaker_id"),
             highlights=tuple(highlights),
         )
 

@@ -56,27 +56,35 @@ def _word_query(schema: tantivy.Schema, word: QueryWord) -> Query:
     ]
     for group, weight in WORD_GROUPS.items():
         if word.prefix:
-            options.append(Query.const_score_query(
-                Query.fuzzy_term_query(schema, group, word.text, 0, True, True),
-                _score(PREFIX, weight),
-            ))
+            options.append(
+                Query.const_score_query(
+                    Query.fuzzy_term_query(schema, group, word.text, 0, True, True),
+                    _score(PREFIX, weight),
+                )
+            )
         if word.typos >= 1:
-            options.append(Query.const_score_query(
-                Query.fuzzy_term_query(schema, group, word.text, 1, True, word.prefix),
-                _score(ONE_TYPO, weight),
-            ))
+            options.append(
+                Query.const_score_query(
+                    Query.fuzzy_term_query(schema, group, word.text, 1, True, word.prefix),
+                    _score(ONE_TYPO, weight),
+                )
+            )
         if word.typos >= 2:
-            options.append(Query.const_score_query(
-                Query.fuzzy_term_query(schema, group, word.text, 2, True, word.prefix),
-                _score(TWO_TYPOS, weight),
-            ))
+            options.append(
+                Query.const_score_query(
+                    Query.fuzzy_term_query(schema, group, word.text, 2, True, word.prefix),
+                    _score(TWO_TYPOS, weight),
+                )
+            )
     best = Query.disjunction_max_query(options)
     # BM25 on the stemmed groups breaks ties within a tier.
     relevance = Query.boost_query(
-        _should([
-            Query.boost_query(Query.term_query(schema, group, word.stem), weight)
-            for group, weight in STEM_GROUPS.items()
-        ]),
+        _should(
+            [
+                Query.boost_query(Query.term_query(schema, group, word.stem), weight)
+                for group, weight in STEM_GROUPS.items()
+            ]
+        ),
         TIE_BREAK,
     )
     return Query.boolean_query([(Occur.Must, best), (Occur.Should, relevance)])
@@ -127,7 +135,10 @@ def text_query(
             span = tuple(texts[index : index + length])
             if alternatives := _synonym_alternatives(schema, span, synonyms):
                 own = Query.boolean_query(
-                    [(Occur.Must, _word_query(schema, w)) for w in parsed.words[index : index + length]]
+                    [
+                        (Occur.Must, _word_query(schema, w))
+                        for w in parsed.words[index : index + length]
+                    ]
                 )
                 units.append(_should([own, *alternatives]))
                 index += length
@@ -138,9 +149,12 @@ def text_query(
             index += 1
     clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
     for word in parsed.excluded:
-        clauses.append((Occur.MustNot, _should(
-            [Query.term_query(schema, group, word) for group in WORD_GROUPS]
-        )))
+        clauses.append(
+            (
+                Occur.MustNot,
+                _should([Query.term_query(schema, group, word) for group in WORD_GROUPS]),
+            )
+        )
     return Query.boolean_query(clauses)
 
 
@@ -162,11 +176,15 @@ def filter_clauses(schema: tantivy.Schema, search_filter: SearchFilter) -> list[
         if values:
             clauses.append(_one_of(schema, field, values))
     if search_filter.year_from is not None or search_filter.year_to is not None:
-        clauses.append(Query.range_query(
-            schema, "year", tantivy.FieldType.Integer,
-            search_filter.year_from if search_filter.year_from is not None else -(2**62),
-            search_filter.year_to if search_filter.year_to is not None else 2**62,
-        ))
+        clauses.append(
+            Query.range_query(
+                schema,
+                "year",
+                tantivy.FieldType.Integer,
+                search_filter.year_from if search_filter.year_from is not None else -(2**62),
+                search_filter.year_to if search_filter.year_to is not None else 2**62,
+            )
+        )
     if search_filter.date_from is not None or search_filter.date_to is not None:
         low = int(search_filter.date_from.strftime("%Y%m%d")) if search_filter.date_from else 0
         high = int(search_filter.date_to.strftime("%Y%m%d")) if search_filter.date_to else 99991231

@@ -59,7 +59,8 @@ class Highlighter:
             matched.update(w for w, token in tokens.items() if token.startswith(self._prefixes))
         if self._stem_heads:
             matched.update(
-                w for w, token in tokens.items()
+                w
+                for w, token in tokens.items()
                 if token.startswith(self._stem_heads) and stem(token) in self._stems
             )
         for text, typos, prefix in self._typos:

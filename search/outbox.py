@@ -44,8 +44,12 @@ async def mark(kind: IndexKind, object_ids: Iterable[int]) -> None:
     await IndexMarker.bulk_create(
         [
             IndexMarker(
-                kind=kind, object_id=object_id, generation=0, synced_generation=0,
-                dirtied_at=now, pending_since=now,
+                kind=kind,
+                object_id=object_id,
+                generation=0,
+                synced_generation=0,
+                dirtied_at=now,
+                pending_since=now,
             )
             for object_id in ids
         ],
@@ -139,12 +143,8 @@ async def claim(limit: int, lease: timedelta) -> list[Claim]:
         )
         if not rows:
             return []
-        await IndexMarker.filter(id__in=[row.id for row in rows]).update(
-            claimed_until=now + lease
-        )
-    return [
-        Claim(row.id, row.kind, row.object_id, row.generation, row.attempts) for row in rows
-    ]
+        await IndexMarker.filter(id__in=[row.id for row in rows]).update(claimed_until=now + lease)
+    return [Claim(row.id, row.kind, row.object_id, row.generation, row.attempts) for row in rows]
 
 
 async def ack(claims: Iterable[Claim]) -> None:
@@ -155,8 +155,11 @@ async def ack(claims: Iterable[Claim]) -> None:
                 pending_since=None
             )
             await IndexMarker.filter(id=done.marker_id).update(
-                synced_generation=done.generation, attempts=0, next_attempt_at=None,
-                claimed_until=None, last_error=None,
+                synced_generation=done.generation,
+                attempts=0,
+                next_attempt_at=None,
+                claimed_until=None,
+                last_error=None,
             )
 
 

@@ -50,7 +50,9 @@ async def search_runtime(
         await backend.open()
     except SearchUnavailable as error:
         logger.warning("search engine unavailable at start-up (%s); index work will queue", error)
-    runtime = SearchRuntime(backend, SearchService(backend, settings.max_page_size), SyncWorker(backend))
+    runtime = SearchRuntime(
+        backend, SearchService(backend, settings.max_page_size), SyncWorker(backend)
+    )
     stop = asyncio.Event()
     task = None
     if settings.search_worker if run_worker is None else run_worker:

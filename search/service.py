@@ -31,7 +31,9 @@ class FieldProblem(InvalidSearch):
         return f"{self.field}: {self.message}"
 
 
-async def _unknown(model: type[Committee] | type[Topic] | type[Person], slugs: Sequence[str]) -> list[str]:
+async def _unknown(
+    model: type[Committee] | type[Topic] | type[Person], slugs: Sequence[str]
+) -> list[str]:
     if not slugs:
         return []
     known = set(await model.filter(slug__in=list(slugs)).values_list("slug", flat=True))
@@ -47,7 +49,9 @@ async def validate(request: SearchRequest, max_page_size: int = MAX_PAGE_SIZE) -
     if request.limit < 0 or request.limit > max_page_size:
         raise FieldProblem("first", f"must be between 0 and {max_page_size}")
     if request.offset < 0 or request.offset + request.limit > MAX_OFFSET:
-        raise FieldProblem("offset", f"must be at least 0, with offset + first at most {MAX_OFFSET}")
+        raise FieldProblem(
+            "offset", f"must be at least 0, with offset + first at most {MAX_OFFSET}"
+        )
     search_filter = request.filter
     for field, model, slugs in (
         ("filter.committees", Committee, search_filter.committees),
@@ -88,7 +92,10 @@ class SearchService:
 
 KIND_LABELS = {"event": "Events", "person": "People", "transcript": "Transcripts"}
 PLATFORM_LABELS = {
-    "YOUTUBE": "YouTube", "INSTAGRAM": "Instagram", "FACEBOOK": "Facebook", "ZOOM": "Zoom",
+    "YOUTUBE": "YouTube",
+    "INSTAGRAM": "Instagram",
+    "FACEBOOK": "Facebook",
+    "ZOOM": "Zoom",
     "OTHER": "Other",
 }
 
@@ -99,7 +106,9 @@ async def facet_labels(facets: dict[Facet, dict[str, int]]) -> dict[Facet, dict[
     for facet, counts in facets.items():
         values = list(counts)
         if facet is Facet.COMMITTEE:
-            labels[facet] = dict(await Committee.filter(slug__in=values).values_list("slug", "name"))
+            labels[facet] = dict(
+                await Committee.filter(slug__in=values).values_list("slug", "name")
+            )
         elif facet is Facet.TOPIC:
             labels[facet] = dict(await Topic.filter(slug__in=values).values_list("slug", "name"))
         elif facet is Facet.PERSON:

@@ -107,9 +107,7 @@ def parse_query(text: str, max_words: int = 10) -> ParsedQuery:
     words, of which only the first `max_words` count; the last word is also a prefix
     unless the query ends with a space."""
     text = unicodedata.normalize("NFC", text)
-    phrases = tuple(
-        tuple(words(phrase)) for phrase in _PHRASE.findall(text) if words(phrase)
-    )
+    phrases = tuple(tuple(words(phrase)) for phrase in _PHRASE.findall(text) if words(phrase))
     rest = _PHRASE.sub(" ", text)
     plain: list[str] = []
     excluded: list[str] = []

@@ -28,7 +28,10 @@ async def _status(settings: Settings) -> None:
     click.echo(f"backlog: {backlog.size} pending")
     age = backlog.oldest_age_seconds
     click.echo(f"oldest pending: {'-' if age is None else f'{age:.1f} s'}")
-    click.echo(f"failing: {backlog.failing}" + (f" (last error: {backlog.last_error})" if backlog.last_error else ""))
+    click.echo(
+        f"failing: {backlog.failing}"
+        + (f" (last error: {backlog.last_error})" if backlog.last_error else "")
+    )
 
 
 @click.command("sync-status")
@@ -42,7 +45,9 @@ async def _worker(settings: Settings, once: bool) -> None:
     from search.runtime import search_runtime
 
     async with Database.from_settings(settings):
-        async with search_runtime(settings, backend_from_settings(settings), run_worker=False) as rt:
+        async with search_runtime(
+            settings, backend_from_settings(settings), run_worker=False
+        ) as rt:
             if once:
                 report = await rt.worker.drain()
                 click.echo(f"synced {report.synced}, failed {report.failed}")
@@ -70,14 +75,18 @@ async def _reindex(settings: Settings) -> None:
     async with Database.from_settings(settings):
         await backend.open()
         try:
+
             def progress(done: int) -> None:
                 click.echo(f"\rindexed {done} documents", nl=False, err=True)
+
             count, replayed = await rebuild(backend, progress)
         finally:
             await backend.close()
     click.echo("", err=True)
-    click.echo(f"Rebuilt the {backend.name} index: {count} documents; "
-               f"{replayed} object(s) changed meanwhile were queued again.")
+    click.echo(
+        f"Rebuilt the {backend.name} index: {count} documents; "
+        f"{replayed} object(s) changed meanwhile were queued again."
+    )
 
 
 @click.command()
@@ -108,7 +117,11 @@ async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, .
             await backend.close()
     click.echo(f"{result.total_hits} hits in {result.processing_time_ms:.1f} ms")
     for number, hit in enumerate(result.hits, start=1):
-        where = f" at {hit.start_ms // 60000}:{hit.start_ms // 1000 % 60:02d}" if hit.start_ms is not None else ""
+        where = (
+            f" at {hit.start_ms // 60000}:{hit.start_ms // 1000 % 60:02d}"
+            if hit.start_ms is not None
+            else ""
+        )
         click.echo(f"{number:>3}. [{hit.kind.value}] {hit.id}{where}  score {hit.score:.2f}")
         for highlight in hit.highlights[:2]:
             plain = highlight.snippet.replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
@@ -119,7 +132,9 @@ async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, .
 @click.command("search")
 @click.argument("text")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["event", "person", "transcript"]))
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(["event", "person", "transcript"])
+)
 def search_command(text: str, limit: int, kinds: tuple[str, ...]) -> None:
     """Search from the terminal and print the hits."""
     sys.exit(asyncio.run(_search(Settings(), text, limit, kinds)))

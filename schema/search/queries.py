@@ -30,17 +30,24 @@ from search.service import FieldProblem, facet_labels
 
 
 def _request(
-    query: str, kinds: list[SearchKind] | None, search_filter: SearchFilter | None,
-    facets: list[SearchFacet] | None, first: int, offset: int,
+    query: str,
+    kinds: list[SearchKind] | None,
+    search_filter: SearchFilter | None,
+    facets: list[SearchFacet] | None,
+    first: int,
+    offset: int,
 ) -> q.SearchRequest:
     f = search_filter or SearchFilter()
     return q.SearchRequest(
         query=query,
         filter=q.SearchFilter(
             kinds=tuple(q.DocumentKind(k.value) for k in kinds or ()),
-            committees=tuple(f.committees or ()), topics=tuple(f.topics or ()),
-            people=tuple(f.people or ()), platforms=tuple(f.platforms or ()),
-            year_from=f.year_from, year_to=f.year_to,
+            committees=tuple(f.committees or ()),
+            topics=tuple(f.topics or ()),
+            people=tuple(f.people or ()),
+            platforms=tuple(f.platforms or ()),
+            year_from=f.year_from,
+            year_to=f.year_to,
         ),
         facets=tuple(q.Facet(facet.value) for facet in dict.fromkeys(facets or ())),
         limit=first,
@@ -54,7 +61,11 @@ async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | No
     highlights = [Highlight.from_result(h) for h in hit.highlights]
     if hit.kind is q.DocumentKind.PERSON and hit.person_id is not None:
         person = await loaders.person_by_id.load(hit.person_id)
-        return PersonHit(score=hit.score, person=Person.from_row(person), highlights=highlights) if person else None
+        return (
+            PersonHit(score=hit.score, person=Person.from_row(person), highlights=highlights)
+            if person
+            else None
+        )
     if hit.event_id is None:
         return None
     event = await loaders.event_by_id.load(hit.event_id)
@@ -67,9 +78,14 @@ async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | No
         return None
     start_ms = hit.start_ms or 0
     return TranscriptHit(
-        score=hit.score, event=Event.from_row(event), recording=Recording.from_row(recording),
-        start_ms=start_ms, speaker_name=hit.speaker_name, speaker_id=hit.speaker_id,
-        snippet=highlights[0].snippet if highlights else "", url=url_at(recording.url, start_ms),
+        score=hit.score,
+        event=Event.from_row(event),
+        recording=Recording.from_row(recording),
+        start_ms=start_ms,
+        speaker_name=hit.speaker_name,
+        speaker_id=hit.speaker_id,
+        snippet=highlights[0].snippet if highlights else "",
+        url=url_at(recording.url, start_ms),
     )
 
 
@@ -82,16 +98,26 @@ class SearchQuery:
     async def search(
         self,
         info: strawberry.Info[Context],
-        query: Annotated[str, strawberry.argument(description="What to look for; \"quotes\" make a phrase.")],
-        kinds: Annotated[list[SearchKind] | None, strawberry.argument(description="Only these kinds.")] = None,
-        filter: Annotated[SearchFilter | None, strawberry.argument(description="Restrictions.")] = None,
-        facets: Annotated[list[SearchFacet] | None, strawberry.argument(description="Facets to count.")] = None,
+        query: Annotated[
+            str, strawberry.argument(description='What to look for; "quotes" make a phrase.')
+        ],
+        kinds: Annotated[
+            list[SearchKind] | None, strawberry.argument(description="Only these kinds.")
+        ] = None,
+        filter: Annotated[
+            SearchFilter | None, strawberry.argument(description="Restrictions.")
+        ] = None,
+        facets: Annotated[
+            list[SearchFacet] | None, strawberry.argument(description="Facets to count.")
+        ] = None,
         first: Annotated[int, strawberry.argument(description="Hits per page, at most 100.")] = 20,
         offset: Annotated[int, strawberry.argument(description="Hits to skip.")] = 0,
     ) -> SearchResults:
         service = info.context.search
         if service is None:
-            raise GraphQLError("Search is not configured.", extensions={"code": "SEARCH_UNAVAILABLE"})
+            raise GraphQLError(
+                "Search is not configured.", extensions={"code": "SEARCH_UNAVAILABLE"}
+            )
         try:
             result = await service.search(_request(query, kinds, filter, facets, first, offset))
         except FieldProblem as problem:

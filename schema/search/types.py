@@ -29,12 +29,15 @@ class SearchFacet(Enum):
     YEAR = "year"
 
 
-@strawberry.input(description="Restricts search results; every list is matched by any of its values.")
+@strawberry.input(
+    description="Restricts search results; every list is matched by any of its values."
+)
 class SearchFilter:
     committees: list[str] | None = strawberry.field(default=None, description="Committee slugs.")
     topics: list[str] | None = strawberry.field(default=None, description="Topic slugs.")
     people: list[str] | None = strawberry.field(
-        default=None, description="Person slugs: events they took part in, passages they spoke, themselves."
+        default=None,
+        description="Person slugs: events they took part in, passages they spoke, themselves.",
     )
     platforms: list[str] | None = strawberry.field(
         default=None, description="Platforms, as the Platform enum's values (YOUTUBE, ZOOM, …)."

@@ -33,8 +33,10 @@ async def open_backend(name: str, tmp_path: Path) -> SearchBackend:
         from search.meilisearch import MeilisearchBackend
 
         backend = MeilisearchBackend(
-            os.environ["MEILI_URL"], os.environ.get("MEILI_MASTER_KEY"),
-            index=f"test_{uuid.uuid4().hex[:10]}", synonyms=SYNONYMS,
+            os.environ["MEILI_URL"],
+            os.environ.get("MEILI_MASTER_KEY"),
+            index=f"test_{uuid.uuid4().hex[:10]}",
+            synonyms=SYNONYMS,
         )
     await backend.open()
     return backend
@@ -59,14 +61,38 @@ async def seeded_index(db: Database, seeds_dir: Path, backend: SearchBackend) ->
 
 def document(doc_id: str, **fields: Any) -> Document:
     """A search document with every field present, as the builders make them."""
-    kind = fields.pop("kind", doc_id.split("-")[0] if not doc_id.startswith("passage") else "transcript")
+    kind = fields.pop(
+        "kind", doc_id.split("-")[0] if not doc_id.startswith("passage") else "transcript"
+    )
     base: Document = {
-        "id": doc_id, "kind": kind, "title": "", "name": "", "topic_names": [],
-        "participant_names": [], "speaker_names": [], "committee_name": "", "summary": "",
-        "affiliations": [], "text": "", "body": "", "outcomes": "", "bio": "", "place": "",
-        "committee": None, "topics": [], "people": [], "platform": None, "year": None,
-        "date": None, "event_id": None, "person_id": None, "recording_id": None,
-        "start_ms": None, "end_ms": None, "speaker_name": None, "speaker_id": None,
+        "id": doc_id,
+        "kind": kind,
+        "title": "",
+        "name": "",
+        "topic_names": [],
+        "participant_names": [],
+        "speaker_names": [],
+        "committee_name": "",
+        "summary": "",
+        "affiliations": [],
+        "text": "",
+        "body": "",
+        "outcomes": "",
+        "bio": "",
+        "place": "",
+        "committee": None,
+        "topics": [],
+        "people": [],
+        "platform": None,
+        "year": None,
+        "date": None,
+        "event_id": None,
+        "person_id": None,
+        "recording_id": None,
+        "start_ms": None,
+        "end_ms": None,
+        "speaker_name": None,
+        "speaker_id": None,
         "event_title": None,
     }
     base.update(fields)
@@ -88,12 +114,19 @@ class FailingBackend:
     async def close(self) -> None:
         await self.inner.close()
 
-    async def apply(self, *, upserts: Sequence[Document] = (), delete_ids: Sequence[str] = (),
-                    delete_event_ids: Sequence[int] = ()) -> None:
+    async def apply(
+        self,
+        *,
+        upserts: Sequence[Document] = (),
+        delete_ids: Sequence[str] = (),
+        delete_event_ids: Sequence[int] = (),
+    ) -> None:
         if self.down:
             self.failed_writes += 1
             raise SearchUnavailable("connection refused (the engine is down)")
-        await self.inner.apply(upserts=upserts, delete_ids=delete_ids, delete_event_ids=delete_event_ids)
+        await self.inner.apply(
+            upserts=upserts, delete_ids=delete_ids, delete_event_ids=delete_event_ids
+        )
 
     async def search(self, request: Any) -> Any:
         if self.down:

@@ -13,11 +13,13 @@ async def ids(backend: SearchBackend, query: str, **options: object) -> list[str
 
 
 async def test_typo_budget_follows_word_length(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document("event-1", title="cat", event_id=1),
-        document("event-2", title="house", event_id=2),
-        document("event-3", title="extradition", event_id=3),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", title="cat", event_id=1),
+            document("event-2", title="house", event_id=2),
+            document("event-3", title="extradition", event_id=3),
+        ]
+    )
 
     assert await ids(backend, "cat ") == ["event-1"]
     assert await ids(backend, "cot ") == []  # under 5 characters: no typo allowed
@@ -31,10 +33,12 @@ async def test_typo_budget_follows_word_length(backend: SearchBackend) -> None:
 async def test_the_last_word_is_a_prefix_and_phrases_need_their_words_together(
     backend: SearchBackend,
 ) -> None:
-    await backend.apply(upserts=[
-        document("event-1", title="Universal jurisdiction in practice", event_id=1),
-        document("event-2", title="Jurisdiction is never universal", event_id=2),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Universal jurisdiction in practice", event_id=1),
+            document("event-2", title="Jurisdiction is never universal", event_id=2),
+        ]
+    )
 
     assert await ids(backend, "univers") != []
     assert set(await ids(backend, "jurisdiction univ")) == {"event-1", "event-2"}
@@ -45,29 +49,35 @@ async def test_the_last_word_is_a_prefix_and_phrases_need_their_words_together(
 async def test_exact_matches_rank_above_typos_and_titles_above_bodies(
     backend: SearchBackend,
 ) -> None:
-    await backend.apply(upserts=[
-        document("event-1", body="A long body that mentions impunity once.", event_id=1),
-        document("event-2", title="Impunity", event_id=2),
-        document("event-3", title="Impuntiy, misspelt in the title", event_id=3),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", body="A long body that mentions impunity once.", event_id=1),
+            document("event-2", title="Impunity", event_id=2),
+            document("event-3", title="Impuntiy, misspelt in the title", event_id=3),
+        ]
+    )
 
     assert await ids(backend, "impunity ") == ["event-2", "event-1", "event-3"]
 
 
 async def test_english_stemming_matches_other_forms(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document("event-1", body="Our panellist discussed the findings.", event_id=1),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", body="Our panellist discussed the findings.", event_id=1),
+        ]
+    )
 
     assert await ids(backend, "panellists ") == ["event-1"]
     assert await ids(backend, "discussions ") == ["event-1"]
 
 
 async def test_synonyms_find_each_other(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document("event-1", title="Global human rights sanctions explained", event_id=1),
-        document("event-2", title="The Magnitsky Act", event_id=2),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Global human rights sanctions explained", event_id=1),
+            document("event-2", title="The Magnitsky Act", event_id=2),
+        ]
+    )
 
     assert set(await ids(backend, "magnitsky ")) == {"event-1", "event-2"}
     assert (await ids(backend, "magnitsky "))[0] == "event-2"  # the word typed ranks first
@@ -75,42 +85,85 @@ async def test_synonyms_find_each_other(backend: SearchBackend) -> None:
 
 
 async def test_filters_restrict_and_combine(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document("event-1", title="Climate panel", committee="environment", topics=["climate"],
-                 year=2020, date=20200105, platform="YOUTUBE", event_id=1),
-        document("event-2", title="Climate talk", committee="youth", topics=["climate", "youth"],
-                 year=2021, date=20210310, platform="ZOOM", event_id=2),
-        document("person-1", name="Climate Person", kind="person", people=["a-person"], person_id=1),
-    ])
+    await backend.apply(
+        upserts=[
+            document(
+                "event-1",
+                title="Climate panel",
+                committee="environment",
+                topics=["climate"],
+                year=2020,
+                date=20200105,
+                platform="YOUTUBE",
+                event_id=1,
+            ),
+            document(
+                "event-2",
+                title="Climate talk",
+                committee="youth",
+                topics=["climate", "youth"],
+                year=2021,
+                date=20210310,
+                platform="ZOOM",
+                event_id=2,
+            ),
+            document(
+                "person-1", name="Climate Person", kind="person", people=["a-person"], person_id=1
+            ),
+        ]
+    )
 
-    assert set(await ids(backend, "climate", filter=SearchFilter(committees=("youth",)))) == {"event-2"}
-    assert set(await ids(backend, "climate", filter=SearchFilter(topics=("climate",)))) == {"event-1", "event-2"}
-    assert set(await ids(backend, "climate", filter=SearchFilter(platforms=("YOUTUBE", "ZOOM"), year_from=2021))) == {"event-2"}
-    assert set(await ids(backend, "climate", filter=SearchFilter(kinds=(DocumentKind.PERSON,)))) == {"person-1"}
-    assert set(await ids(backend, "climate", filter=SearchFilter(people=("a-person",)))) == {"person-1"}
+    assert set(await ids(backend, "climate", filter=SearchFilter(committees=("youth",)))) == {
+        "event-2"
+    }
+    assert set(await ids(backend, "climate", filter=SearchFilter(topics=("climate",)))) == {
+        "event-1",
+        "event-2",
+    }
+    assert set(
+        await ids(
+            backend, "climate", filter=SearchFilter(platforms=("YOUTUBE", "ZOOM"), year_from=2021)
+        )
+    ) == {"event-2"}
+    assert set(
+        await ids(backend, "climate", filter=SearchFilter(kinds=(DocumentKind.PERSON,)))
+    ) == {"person-1"}
+    assert set(await ids(backend, "climate", filter=SearchFilter(people=("a-person",)))) == {
+        "person-1"
+    }
     assert await ids(backend, "climate", filter=SearchFilter(year_to=2019)) == []
 
 
 async def test_filter_values_are_data_never_syntax(backend: SearchBackend) -> None:
     tricky = 'x" OR committee = "y\\ AND'
-    await backend.apply(upserts=[
-        document("event-1", title="Climate", committee=tricky, event_id=1),
-        document("event-2", title="Climate", committee="y", event_id=2),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Climate", committee=tricky, event_id=1),
+            document("event-2", title="Climate", committee="y", event_id=2),
+        ]
+    )
 
     assert await ids(backend, "climate", filter=SearchFilter(committees=(tricky,))) == ["event-1"]
 
 
 async def test_facets_count_all_matches_not_just_the_page(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document(f"event-{i}", title="Sanctions workshop", committee="a" if i % 3 else "b",
-                 year=2020 + i % 2, event_id=i)
-        for i in range(1, 10)
-    ] + [document("event-99", title="Unrelated", committee="c", event_id=99)])
+    await backend.apply(
+        upserts=[
+            document(
+                f"event-{i}",
+                title="Sanctions workshop",
+                committee="a" if i % 3 else "b",
+                year=2020 + i % 2,
+                event_id=i,
+            )
+            for i in range(1, 10)
+        ]
+        + [document("event-99", title="Unrelated", committee="c", event_id=99)]
+    )
 
-    result = await backend.search(SearchRequest(
-        "sanctions", facets=(Facet.COMMITTEE, Facet.YEAR, Facet.KIND), limit=2
-    ))
+    result = await backend.search(
+        SearchRequest("sanctions", facets=(Facet.COMMITTEE, Facet.YEAR, Facet.KIND), limit=2)
+    )
 
     assert result.total_hits == 9
     assert len(result.hits) == 2
@@ -120,9 +173,9 @@ async def test_facets_count_all_matches_not_just_the_page(backend: SearchBackend
 
 
 async def test_pages_hold_the_total_and_do_not_overlap(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document(f"event-{i}", title=f"Workshop {i}", event_id=i) for i in range(1, 8)
-    ])
+    await backend.apply(
+        upserts=[document(f"event-{i}", title=f"Workshop {i}", event_id=i) for i in range(1, 8)]
+    )
 
     first = await backend.search(SearchRequest("workshop", limit=3, offset=0))
     second = await backend.search(SearchRequest("workshop", limit=3, offset=3))
@@ -137,10 +190,16 @@ async def test_pages_hold_the_total_and_do_not_overlap(backend: SearchBackend) -
 async def test_highlights_mark_exact_typo_and_prefix_matches_and_escape_html(
     backend: SearchBackend,
 ) -> None:
-    await backend.apply(upserts=[
-        document("event-1", title="Desertification <script>alert(1)</script>",
-                 body="Land & water: desertification spreads.", event_id=1),
-    ])
+    await backend.apply(
+        upserts=[
+            document(
+                "event-1",
+                title="Desertification <script>alert(1)</script>",
+                body="Land & water: desertification spreads.",
+                event_id=1,
+            ),
+        ]
+    )
 
     for query in ("desertification", "desertifcation", "deserti"):
         result = await backend.search(SearchRequest(query))
@@ -154,10 +213,17 @@ async def test_highlights_mark_exact_typo_and_prefix_matches_and_escape_html(
 
 async def test_long_passages_are_cropped_around_the_match(backend: SearchBackend) -> None:
     words = " ".join(f"word{i}" for i in range(300))
-    await backend.apply(upserts=[
-        document("passage-1-0", text=f"{words} impunity {words}", event_id=1, recording_id=1,
-                 start_ms=0),
-    ])
+    await backend.apply(
+        upserts=[
+            document(
+                "passage-1-0",
+                text=f"{words} impunity {words}",
+                event_id=1,
+                recording_id=1,
+                start_ms=0,
+            ),
+        ]
+    )
 
     result = await backend.search(SearchRequest("impunity"))
 
@@ -168,11 +234,13 @@ async def test_long_passages_are_cropped_around_the_match(backend: SearchBackend
 
 
 async def test_deleting_an_event_removes_its_passages_too(backend: SearchBackend) -> None:
-    await backend.apply(upserts=[
-        document("event-1", title="Impunity", event_id=1),
-        document("passage-5-0", text="impunity again", event_id=1, recording_id=5, start_ms=0),
-        document("event-2", title="Impunity elsewhere", event_id=2),
-    ])
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Impunity", event_id=1),
+            document("passage-5-0", text="impunity again", event_id=1, recording_id=5, start_ms=0),
+            document("event-2", title="Impunity elsewhere", event_id=2),
+        ]
+    )
 
     await backend.apply(delete_event_ids=[1])
 

@@ -24,8 +24,11 @@ async def test_a_rebuild_replaces_a_stale_index_with_what_the_database_holds(
 ) -> None:
     backend = EmbeddedBackend(tmp_path / "search", synonyms=SYNONYMS)
     await backend.open()
-    await backend.apply(upserts=[{"id": "event-999999", "kind": "event", "title": "stale qzxvwy",
-                                  "event_id": 999999}])
+    await backend.apply(
+        upserts=[
+            {"id": "event-999999", "kind": "event", "title": "stale qzxvwy", "event_id": 999999}
+        ]
+    )
     await seed_directory(seeds_dir)
     progress: list[int] = []
 
@@ -96,8 +99,11 @@ async def test_changes_made_during_a_rebuild_are_queued_again(
         async for batch in all_documents(batch_size=5):
             yield batch
             if first:  # an editor saves while the rebuild is reading
-                edit(seed_copy / "committees.yaml", "name: Youth Action Committee",
-                     "name: Quorvex Youth Forum")
+                edit(
+                    seed_copy / "committees.yaml",
+                    "name: Youth Action Committee",
+                    "name: Quorvex Youth Forum",
+                )
                 await seed_directory(seed_copy)
                 await SyncWorker(backend).drain()  # lands in the old index
                 first = False

@@ -13,8 +13,8 @@ from schema.context import Context
 from search.backend import SearchBackend
 from search.service import SearchService
 from search.worker import SyncWorker
-from server.auth.viewer import ANONYMOUS
 from server.app import create_app
+from server.auth.viewer import ANONYMOUS
 from server.database import Database
 from server.seeding import seed_directory
 from server.settings import Settings
@@ -48,8 +48,9 @@ settings = Settings(_env_file=None)
 
 async def run(backend: SearchBackend, **variables: Any) -> Any:
     context = Context.for_request(ANONYMOUS, settings, SearchService(backend))
-    return await build_schema(settings).execute(SEARCH, variable_values=variables,
-                                                context_value=context)
+    return await build_schema(settings).execute(
+        SEARCH, variable_values=variables, context_value=context
+    )
 
 
 async def test_a_search_returns_the_panel_with_its_relations_and_highlights(
@@ -64,7 +65,10 @@ async def test_a_search_returns_the_panel_with_its_relations_and_highlights(
     assert first["event"]["slug"] == "impunity-an-unchanging-rule-in-turkey"
     assert first["event"]["committee"]["name"] == "Human Rights Defenders Committee"
     assert [p["role"] for p in first["event"]["participants"]].count("PANELLIST") == 4
-    assert {"field": "title", "snippet": "<mark>Impunity</mark>: An Unchanging Rule in Turkey"} in first["highlights"]
+    assert {
+        "field": "title",
+        "snippet": "<mark>Impunity</mark>: An Unchanging Rule in Turkey",
+    } in first["highlights"]
     assert search["totalHits"] >= 1 and search["processingTimeMs"] >= 0
 
 
@@ -87,10 +91,15 @@ async def test_people_hits_come_back_as_people(seeded_index: SearchBackend) -> N
 
     assert result.errors is None
     hit = result.data["search"]["hits"][0]
-    assert hit == {"__typename": "PersonHit", "score": hit["score"],
-                   "person": {"slug": "antonio-stango", "name": "Antonio Stango"},
-                   "highlights": hit["highlights"]}
-    assert {"field": "name", "snippet": "<mark>Antonio</mark> <mark>Stango</mark>"} in hit["highlights"]
+    assert hit == {
+        "__typename": "PersonHit",
+        "score": hit["score"],
+        "person": {"slug": "antonio-stango", "name": "Antonio Stango"},
+        "highlights": hit["highlights"],
+    }
+    assert {"field": "name", "snippet": "<mark>Antonio</mark> <mark>Stango</mark>"} in hit[
+        "highlights"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -101,12 +110,31 @@ async def test_people_hits_come_back_as_people(seeded_index: SearchBackend) -> N
         ({"query": "x" * 513}, "query", "at most 512 characters"),
         ({"query": "impunity", "first": 101}, "first", "between 0 and 100"),
         ({"query": "impunity", "offset": -1}, "offset", "at least 0"),
-        ({"query": "impunity", "filter": {"committees": ["no-such-committee"]}},
-         "filter.committees", "unknown slug(s): no-such-committee"),
-        ({"query": "impunity", "filter": {"topics": ["nope"]}}, "filter.topics", "unknown slug(s): nope"),
-        ({"query": "impunity", "filter": {"people": ["nobody"]}}, "filter.people", "unknown slug(s): nobody"),
-        ({"query": "impunity", "filter": {"platforms": ["MYSPACE"]}}, "filter.platforms", "unknown platform"),
-        ({"query": "impunity", "filter": {"yearFrom": 2022, "yearTo": 2020}}, "filter.yearFrom", "not be after"),
+        (
+            {"query": "impunity", "filter": {"committees": ["no-such-committee"]}},
+            "filter.committees",
+            "unknown slug(s): no-such-committee",
+        ),
+        (
+            {"query": "impunity", "filter": {"topics": ["nope"]}},
+            "filter.topics",
+            "unknown slug(s): nope",
+        ),
+        (
+            {"query": "impunity", "filter": {"people": ["nobody"]}},
+            "filter.people",
+            "unknown slug(s): nobody",
+        ),
+        (
+            {"query": "impunity", "filter": {"platforms": ["MYSPACE"]}},
+            "filter.platforms",
+            "unknown platform",
+        ),
+        (
+            {"query": "impunity", "filter": {"yearFrom": 2022, "yearTo": 2020}},
+            "filter.yearFrom",
+            "not be after",
+        ),
     ],
 )
 async def test_bad_searches_get_clear_errors(
@@ -139,7 +167,11 @@ async def test_an_event_unpublished_but_not_yet_reindexed_is_not_shown(
 ) -> None:
     await seed_directory(seed_copy)
     await SyncWorker(backend).drain()
-    edit(seed_copy / "events/impunity-an-unchanging-rule-in-turkey.md", "status: PUBLISHED", "status: DRAFT")
+    edit(
+        seed_copy / "events/impunity-an-unchanging-rule-in-turkey.md",
+        "status: PUBLISHED",
+        "status: DRAFT",
+    )
     await seed_directory(seed_copy)  # no drain: the index still holds the event
 
     result = await run(backend, query="impunity", kinds=["EVENT"])
@@ -153,7 +185,9 @@ async def test_the_app_indexes_seeded_content_in_the_background(
     db: Database, seeds_dir: Path, tmp_path: Path
 ) -> None:
     app_settings = Settings(_env_file=None, database_url=db.url, data_dir=tmp_path / "data")
-    body = {"query": '{ search(query: "desertifcation") { totalHits hits { ... on EventHit { event { slug } } } } }'}
+    body = {
+        "query": '{ search(query: "desertifcation") { totalHits hits { ... on EventHit { event { slug } } } } }'
+    }
     async with running(create_app(app_settings, db)) as client:
         await seed_directory(seeds_dir)
         for _ in range(100):

@@ -41,10 +41,14 @@ async def test_committee_facet_and_filter_agree_with_the_database(
     seeded_index: SearchBackend,
 ) -> None:
     query = "human rights"
-    everything = await seeded_index.search(SearchRequest(
-        query, SearchFilter(kinds=(DocumentKind.EVENT,)), facets=(Facet.COMMITTEE, Facet.YEAR),
-        limit=100,
-    ))
+    everything = await seeded_index.search(
+        SearchRequest(
+            query,
+            SearchFilter(kinds=(DocumentKind.EVENT,)),
+            facets=(Facet.COMMITTEE, Facet.YEAR),
+            limit=100,
+        )
+    )
     matched = await Event.filter(id__in=[h.event_id for h in everything.hits]).prefetch_related(
         "committee"
     )
@@ -55,23 +59,32 @@ async def test_committee_facet_and_filter_agree_with_the_database(
     assert everything.total_hits == len(matched) > 1
     assert everything.facets[Facet.COMMITTEE] == by_committee
     for slug, count in by_committee.items():
-        narrowed = await seeded_index.search(SearchRequest(
-            query, SearchFilter(kinds=(DocumentKind.EVENT,), committees=(slug,)), limit=100
-        ))
+        narrowed = await seeded_index.search(
+            SearchRequest(
+                query, SearchFilter(kinds=(DocumentKind.EVENT,), committees=(slug,)), limit=100
+            )
+        )
         assert narrowed.total_hits == count
-        assert {e.committee.slug for e in await Event.filter(
-            id__in=[h.event_id for h in narrowed.hits]).prefetch_related("committee")} == {slug}
+        assert {
+            e.committee.slug
+            for e in await Event.filter(
+                id__in=[h.event_id for h in narrowed.hits]
+            ).prefetch_related("committee")
+        } == {slug}
 
 
 async def test_person_filter_finds_the_events_they_took_part_in(
     seeded_index: SearchBackend,
 ) -> None:
-    result = await seeded_index.search(SearchRequest(
-        "impunity", SearchFilter(kinds=(DocumentKind.EVENT,), people=("antonio-stango",))
-    ))
+    result = await seeded_index.search(
+        SearchRequest(
+            "impunity", SearchFilter(kinds=(DocumentKind.EVENT,), people=("antonio-stango",))
+        )
+    )
 
-    expected = set(await Participation.filter(person__slug="antonio-stango").values_list(
-        "event_id", flat=True))
+    expected = set(
+        await Participation.filter(person__slug="antonio-stango").values_list("event_id", flat=True)
+    )
     assert {h.event_id for h in result.hits} == expected
 
 

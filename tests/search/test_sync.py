@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from search import outbox
 from search.backend import SearchBackend
 from search.documents import all_documents
@@ -21,8 +22,8 @@ from search.models import IndexMarker
 from search.query import DocumentKind, SearchFilter, SearchRequest
 from search.worker import SyncWorker
 from server.auth.viewer import SYSTEM
-from server.content.models import Event
 from server.content.errors import ValidationFailed
+from server.content.models import Event
 from server.content.services import PersonInput, upsert_person
 from server.content.services.events import delete_event
 from server.content.services.people import delete_person
@@ -47,8 +48,9 @@ async def event_slugs(backend: SearchBackend, query: str) -> set[str]:
     result = await backend.search(
         SearchRequest(query, SearchFilter(kinds=(DocumentKind.EVENT,)), limit=100)
     )
-    return set(await Event.filter(id__in=[h.event_id for h in result.hits]).values_list(
-        "slug", flat=True))
+    return set(
+        await Event.filter(id__in=[h.event_id for h in result.hits]).values_list("slug", flat=True)
+    )
 
 
 async def test_seeding_records_index_work_that_the_worker_drains(
@@ -80,7 +82,9 @@ async def test_writes_succeed_while_the_engine_is_down_and_the_backlog_drains_af
     engine.down = True
 
     for number in range(100):
-        await upsert_person(SYSTEM, PersonInput(slug=f"volunteer-{number}", name=f"Volunteer {number}"))
+        await upsert_person(
+            SYSTEM, PersonInput(slug=f"volunteer-{number}", name=f"Volunteer {number}")
+        )
     report = await worker.drain()
 
     assert report.synced == 0 and report.failed == 100
@@ -142,8 +146,9 @@ async def test_a_worker_process_killed_with_sigkill_loses_nothing(
     env = {**os.environ, "DATABASE_URL": db.url, "DATA_DIR": str(data_dir)}
     env.pop("MEILI_URL", None)
     cms = Path(sys.executable).with_name("cms")
-    process = subprocess.Popen([str(cms), "worker"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(cms), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 30
     while (await outbox.backlog()).size == 70 and time.monotonic() < deadline:
         await asyncio.sleep(0.01)  # wait until the worker has started on the work
@@ -174,7 +179,9 @@ async def test_renaming_a_person_reindexes_their_events(
     elapsed = time.perf_counter() - started
 
     assert await event_slugs(backend, "Zyxwerth") == {"impunity-an-unchanging-rule-in-turkey"}
-    people = await backend.search(SearchRequest("Zyxwerth", SearchFilter(kinds=(DocumentKind.PERSON,))))
+    people = await backend.search(
+        SearchRequest("Zyxwerth", SearchFilter(kinds=(DocumentKind.PERSON,)))
+    )
     assert people.total_hits == 1
     event = await Event.get(slug="impunity-an-unchanging-rule-in-turkey")
     (indexed,) = [d for d in await backend.documents() if d["id"] == f"event-{event.id}"]
@@ -213,9 +220,7 @@ async def test_unpublishing_an_event_removes_it_from_the_index(
     assert unpublished.id not in {d["event_id"] for d in await backend.documents()}
 
 
-async def test_concurrent_claims_never_take_the_same_marker(
-    db: Database, seeds_dir: Path
-) -> None:
+async def test_concurrent_claims_never_take_the_same_marker(db: Database, seeds_dir: Path) -> None:
     await seed_directory(seeds_dir)
 
     first, second = await asyncio.gather(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from server.content.models import (
     Committee,
@@ -23,7 +20,6 @@ from server.content.models import (
     Transcript,
     TranscriptSegment,
 )
-from server.database import Database
 
 CONTENT_MODELS = (
     TranscriptSegment,
