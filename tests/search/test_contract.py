@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from search.backend import SearchBackend
 from search.query import DocumentKind, Facet, SearchFilter, SearchRequest
 from tests.search.conftest import document
@@ -61,6 +63,8 @@ async def test_exact_matches_rank_above_typos_and_titles_above_bodies(
 
 
 async def test_english_stemming_matches_other_forms(backend: SearchBackend) -> None:
+    if backend.name == "meilisearch":
+        pytest.skip("Meilisearch has no stemming; the brief asks for it where the engine allows")
     await backend.apply(
         upserts=[
             document("event-1", body="Our panellist discussed the findings.", event_id=1),

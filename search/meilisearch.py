@@ -1,0 +1,263 @@
+"""The Meilisearch backend: one index on a Meilisearch server, spoken to over its HTTP API.
+
+Every write is an asynchronous Meilisearch task; a write returns once its tasks have
+succeeded. Failures map onto the protocol's errors in one place (`_call`, `_wait`):
+
+    httpx.HTTPError (connection, timeout, protocol)  ─┐
+    an HTTP error status (4xx, 5xx) or a bad body     ├─> SearchUnavailable
+    a task that failed, was canceled or took too long ─┘
+
+Nothing here raises InvalidSearch: requests are validated before they reach a backend,
+and every user value in a filter is quoted (search/meilisearch_filters.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from search.backend import Document, Progress, SearchUnavailable
+from search.meilisearch_filters import events_filter
+from search.meilisearch_query import Tags, index_settings, search_body, search_response
+from search.query import SearchRequest, SearchResponse
+
+logger = logging.getLogger(__name__)
+
+PRIMARY_KEY = "id"
+FETCH_PAGE = 1000
+
+
+class _TaskFailed(SearchUnavailable):
+    """A Meilisearch task that ended failed or canceled; `code` is Meilisearch's error code."""
+
+    def __init__(self, message: str, code: str | None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict) and "message" in body:
+        return f"{body['message']} ({body.get('code')})"
+    return str(body)[:200]
+
+
+class MeilisearchBackend:
+    """Documents in one Meilisearch index, with its settings declared here in code."""
+
+    name = "meilisearch"
+    task_timeout = 120.0
+    """Seconds one task may stay enqueued or processing before the write is given up."""
+    max_poll_interval = 0.25
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str | None = None,
+        index: str = "cms",
+        synonyms: Sequence[Sequence[str]] = (),
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.index = index
+        self.synonyms = [list(group) for group in synonyms]
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.AsyncClient(
+            base_url=url, headers=headers, transport=transport, timeout=timeout
+        )
+        self._tags = Tags()
+        self._ready = False
+        self._ready_lock = asyncio.Lock()
+
+    # -- HTTP and tasks: the one place engine failures are translated ------------------
+
+    async def _call(
+        self, method: str, path: str, body: Any = None, *, missing_ok: bool = False
+    ) -> Any:
+        """Sends one request and returns its JSON; None for a 404 when `missing_ok`."""
+        try:
+            response = await self._client.request(method, path, json=body)
+        except httpx.HTTPError as error:
+            raise SearchUnavailable(
+                f"Meilisearch {method} {path}: {type(error).__name__}: {error}"
+            ) from error
+        if missing_ok and response.status_code == 404:
+            return None
+        if response.is_error:
+            raise SearchUnavailable(
+                f"Meilisearch {method} {path} answered {response.status_code}: "
+                f"{_error_text(response)}"
+            )
+        try:
+            return response.json()
+        except ValueError as error:
+            raise SearchUnavailable(f"Meilisearch {method} {path}: not JSON: {error}") from error
+
+    async def _enqueue(self, method: str, path: str, body: Any = None) -> int:
+        """Starts a write and returns its task uid."""
+        summary = await self._call(method, path, body)
+        try:
+            return int(summary["taskUid"])
+        except (TypeError, KeyError, ValueError) as error:
+            raise SearchUnavailable(
+                f"Meilisearch {method} {path}: no task in {summary!r}"
+            ) from error
+
+    async def _wait(self, *task_uids: int) -> None:
+        """Returns once every task succeeded; raises SearchUnavailable otherwise."""
+        for uid in task_uids:
+            deadline = time.monotonic() + self.task_timeout
+            delay = 0.005
+            while True:
+                task = await self._call("GET", f"/tasks/{uid}")
+                status = task.get("status")
+                if status == "succeeded":
+                    break
+                if status in ("failed", "canceled"):
+                    error = task.get("error") or {}
+                    reason = error.get("message") or f"the task was {status}"
+                    code = error.get("code")
+                    raise _TaskFailed(
+                        f"Meilisearch task {uid} ({task.get('type')}) {status}: {reason}"
+                        + (f" ({code})" if code else ""),
+                        code,
+                    )
+                if time.monotonic() >= deadline:
+                    raise SearchUnavailable(
+                        f"Meilisearch task {uid} is still {status} after {self.task_timeout:g} s"
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_poll_interval)
+
+    # -- indexes ----------------------------------------------------------------------
+
+    async def _create_if_missing(self, uid: str) -> None:
+        if await self._call("GET", f"/indexes/{uid}", missing_ok=True) is not None:
+            return
+        task = await self._enqueue("POST", "/indexes", {"uid": uid, "primaryKey": PRIMARY_KEY})
+        try:
+            await self._wait(task)
+        except _TaskFailed as error:
+            if error.code != "index_already_exists":  # another process created it first
+                raise
+
+    async def _prepare(self, uid: str) -> None:
+        """Creates the index if needed and declares its settings; waits for both."""
+        await self._create_if_missing(uid)
+        await self._wait(
+            await self._enqueue("PATCH", f"/indexes/{uid}/settings", index_settings(self.synonyms))
+        )
+
+    async def _delete_index(self, uid: str) -> None:
+        """Deletes an index no longer needed; a failure only leaves it behind, so it is logged."""
+        try:
+            await self._wait(await self._enqueue("DELETE", f"/indexes/{uid}"))
+        except SearchUnavailable as error:
+            logger.warning("could not delete the Meilisearch index %s: %s", uid, error)
+
+    async def open(self) -> None:
+        async with self._ready_lock:
+            await self._prepare(self.index)
+            self._ready = True
+
+    async def _ensure_ready(self) -> None:
+        # The engine may have been down when the app started; prepare on first use then.
+        if self._ready:
+            return
+        async with self._ready_lock:
+            if not self._ready:
+                await self._prepare(self.index)
+                self._ready = True
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    # -- writes -----------------------------------------------------------------------
+
+    async def apply(
+        self,
+        *,
+        upserts: Sequence[Document] = (),
+        delete_ids: Sequence[str] = (),
+        delete_event_ids: Sequence[int] = (),
+    ) -> None:
+        await self._ensure_ready()
+        documents = f"/indexes/{self.index}/documents"
+        # Tasks of one index run in the order they were enqueued: deletions, then upserts.
+        tasks = []
+        if delete_event_ids:
+            tasks.append(
+                await self._enqueue(
+                    "POST", f"{documents}/delete", {"filter": events_filter(delete_event_ids)}
+                )
+            )
+        if delete_ids:
+            tasks.append(await self._enqueue("POST", f"{documents}/delete-batch", list(delete_ids)))
+        if upserts:
+            tasks.append(await self._enqueue("POST", documents, list(upserts)))
+        await self._wait(*tasks)
+
+    async def rebuild(
+        self, batches: AsyncIterable[Sequence[Document]], progress: Progress | None = None
+    ) -> int:
+        await self._ensure_ready()
+        await self._create_if_missing(self.index)  # the swap needs a live index to swap with
+        fresh = f"{self.index}_rebuild_{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+        count = 0
+        try:
+            await self._prepare(fresh)
+            tasks = []
+            async for batch in batches:
+                if batch:
+                    tasks.append(
+                        await self._enqueue("POST", f"/indexes/{fresh}/documents", list(batch))
+                    )
+                count += len(batch)
+                if progress is not None:
+                    progress(count)
+            await self._wait(*tasks)
+            swap = [{"indexes": [self.index, fresh]}]
+            await self._wait(await self._enqueue("POST", "/swap-indexes", swap))
+        except Exception:
+            await self._delete_index(fresh)
+            raise
+        await self._delete_index(fresh)  # after the swap it holds the old documents
+        return count
+
+    # -- reads ------------------------------------------------------------------------
+
+    async def search(self, request: SearchRequest) -> SearchResponse:
+        await self._ensure_ready()
+        result = await self._call(
+            "POST", f"/indexes/{self.index}/search", search_body(request, self._tags)
+        )
+        return search_response(request, result, self._tags)
+
+    async def documents(self) -> list[Document]:
+        await self._ensure_ready()
+        documents: list[Document] = []
+        while True:
+            page = await self._call(
+                "POST",
+                f"/indexes/{self.index}/documents/fetch",
+                {"offset": len(documents), "limit": FETCH_PAGE},
+            )
+            results = page.get("results") or []
+            documents.extend(results)
+            if not results or len(documents) >= int(page.get("total") or 0):
+                break
+        return sorted(documents, key=lambda document: str(document["id"]))
+
+    async def health(self) -> None:
+        answer = await self._call("GET", "/health")
+        if not isinstance(answer, dict) or answer.get("status") != "available":
+            raise SearchUnavailable(f"Meilisearch is not available: {answer!r}")

@@ -1,0 +1,163 @@
+"""What the Meilisearch backend sends and how it reads the answers: index settings,
+search bodies, and search results turned into `SearchResponse`s.
+
+Highlights come back from Meilisearch with private sentinel tags around the matches;
+the text is HTML-escaped first and only then are the sentinels turned into <mark>, so
+markup in the source text is always shown as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
+from search.meilisearch_filters import search_filter
+from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
+
+RANKING_RULES = ["words", "typo", "proximity", "attributeRank", "sort", "wordPosition", "exactness"]
+"""Meilisearch's default ranking rules, declared so the index never depends on server defaults."""
+SORTABLE_FIELDS = ["date", "start_ms"]
+CROPPED_FIELDS = ("text", "body", "bio", "summary", "outcomes")
+"""Long fields whose snippets are cropped around the match."""
+CROP_WORDS = 30
+CROP_MARKER = "…"
+HIT_FIELDS = (
+    "id",
+    "kind",
+    "event_id",
+    "person_id",
+    "recording_id",
+    "start_ms",
+    "speaker_name",
+    "speaker_id",
+)
+LIST_SEPARATOR = " · "
+
+HIGHLIGHTED = tuple(dict.fromkeys(f for fields in HIGHLIGHT_FIELDS.values() for f in fields))
+"""Every kind's highlight fields, once each, in a stable order."""
+
+
+def synonym_map(groups: Sequence[Sequence[str]]) -> dict[str, list[str]]:
+    """Meilisearch synonyms: every term of a group maps to all the others (mutual synonyms)."""
+    mapping: dict[str, list[str]] = {}
+    for group in groups:
+        terms = list(dict.fromkeys(" ".join(t.split()).lower() for t in group if t.strip()))
+        for term in terms:
+            others = mapping.setdefault(term, [])
+            others.extend(o for o in terms if o != term and o not in others)
+    return {term: others for term, others in mapping.items() if others}
+
+
+MAX_FACET_VALUES = 10_000
+
+
+def index_settings(synonyms: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """The whole settings object of an index (PATCH /indexes/{uid}/settings)."""
+    return {
+        "searchableAttributes": list(SEARCHABLE_FIELDS),
+        "filterableAttributes": list(FILTER_FIELDS),
+        "sortableAttributes": list(SORTABLE_FIELDS),
+        "rankingRules": list(RANKING_RULES),
+        "synonyms": synonym_map(synonyms),
+        "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
+        # Facet counts cover every value, as the embedded engine's do (the default is 100).
+        "faceting": {"maxValuesPerFacet": MAX_FACET_VALUES},
+    }
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Private highlight tags: random per backend, so no document text can forge a <mark>."""
+
+    pre: str = field(default_factory=lambda: f"\ue000{secrets.token_hex(8)}\ue001")
+    post: str = field(default_factory=lambda: f"\ue002{secrets.token_hex(8)}\ue003")
+
+    def render(self, formatted: str) -> str:
+        """The formatted text HTML-escaped, with the sentinels turned into <mark>…</mark>.
+
+        Meilisearch marks only the matched start of a word found by prefix; the mark is
+        widened to the whole word, as the embedded engine marks it."""
+        whole_words = re.sub(
+            rf"{re.escape(self.post)}(\w+)", lambda m: m.group(1) + self.post, formatted
+        )
+        escaped = html.escape(whole_words)
+        return escaped.replace(self.pre, "<mark>").replace(self.post, "</mark>")
+
+
+def search_body(request: SearchRequest, tags: Tags) -> dict[str, Any]:
+    """The body of POST /indexes/{uid}/search.
+
+    Page 1 holding offset + limit hits gives an exact `totalHits` (offset/limit would give
+    only an estimate); the first `offset` hits are dropped afterwards.
+    """
+    body: dict[str, Any] = {
+        "q": request.query,
+        "page": 1,
+        "hitsPerPage": request.offset + request.limit,
+        "attributesToRetrieve": list(dict.fromkeys([*HIT_FIELDS, *HIGHLIGHTED])),
+        "attributesToHighlight": list(HIGHLIGHTED),
+        "attributesToCrop": list(CROPPED_FIELDS),
+        "cropLength": CROP_WORDS,
+        "cropMarker": CROP_MARKER,
+        "highlightPreTag": tags.pre,
+        "highlightPostTag": tags.post,
+        "showRankingScore": True,
+    }
+    if (expression := search_filter(request.filter)) is not None:
+        body["filter"] = expression
+    if request.facets:
+        body["facets"] = [facet.value for facet in request.facets]
+    return body
+
+
+def _highlights(kind: DocumentKind, formatted: dict[str, Any], tags: Tags) -> tuple[Highlight, ...]:
+    highlights = []
+    for name in HIGHLIGHT_FIELDS[kind]:
+        value = formatted.get(name)
+        items = value if isinstance(value, list) else [value]
+        marked = [tags.render(item) for item in items if isinstance(item, str) and tags.pre in item]
+        if marked:
+            highlights.append(Highlight(name, LIST_SEPARATOR.join(marked)))
+    return tuple(highlights)
+
+
+def _hit(document: dict[str, Any], tags: Tags) -> Hit:
+    kind = DocumentKind(document["kind"])
+    return Hit(
+        id=str(document["id"]),
+        kind=kind,
+        score=float(document.get("_rankingScore") or 0.0),
+        event_id=document.get("event_id"),
+        person_id=document.get("person_id"),
+        recording_id=document.get("recording_id"),
+        start_ms=document.get("start_ms"),
+        speaker_name=document.get("speaker_name"),
+        speaker_id=document.get("speaker_id"),
+        highlights=_highlights(kind, document.get("_formatted") or {}, tags),
+    )
+
+
+def search_response(request: SearchRequest, result: dict[str, Any], tags: Tags) -> SearchResponse:
+    """A Meilisearch search result as the protocol's SearchResponse."""
+    page = result.get("hits") or []
+    distribution = result.get("facetDistribution") or {}
+    facets: dict[Facet, dict[str, int]] = {
+        facet: {
+            str(value): int(count) for value, count in (distribution.get(facet.value) or {}).items()
+        }
+        for facet in request.facets
+    }
+    return SearchResponse(
+        total_hits=int(result.get("totalHits") or 0),
+        processing_time_ms=float(result.get("processingTimeMs") or 0),
+        hits=[
+            _hit(document, tags)
+            for document in page[request.offset : request.offset + request.limit]
+        ],
+        facets=facets,
+    )
