@@ -162,5 +162,10 @@ def _register_search_commands() -> None:
 _register_search_commands()
 
 
+from server.transcripts.cli import transcripts  # noqa: E402 - its commands import server.cli late
+
+main.add_command(transcripts)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -27,6 +27,8 @@ from server.content.models import (
     PersonAffiliation,
     Recording,
     Topic,
+    Transcript,
+    TranscriptSegment,
 )
 
 _sequence = itertools.count(1)
@@ -122,3 +124,31 @@ async def make_event(
             recording = {"title": recording}
         await Recording.create(event=event, **({"position": position} | recording))
     return event
+
+
+Segment = str | tuple[str, str | Person | None] | dict[str, Any]
+
+
+async def make_transcript(
+    recording: Recording, segments: Sequence[Segment] = ("Hello.",), **overrides: Any
+) -> Transcript:
+    """A transcript of the recording whose segments follow each other, two seconds each.
+
+    A segment is its text, a (text, speaker) pair where the speaker is a label or a
+    person (linked, and labelled with their name), or the keyword arguments of a
+    TranscriptSegment.
+    """
+    transcript = await Transcript.create(recording=recording, **({"language": "en"} | overrides))
+    for position, segment in enumerate(segments):
+        if isinstance(segment, str):
+            segment = {"text": segment}
+        elif isinstance(segment, tuple):
+            text, speaker = segment
+            if isinstance(speaker, Person):
+                segment = {"text": text, "speaker": speaker, "speaker_label": speaker.name}
+            else:
+                segment = {"text": text, "speaker_label": speaker}
+        start = position * 2000
+        defaults: dict[str, Any] = {"position": position, "start_ms": start, "end_ms": start + 2000}
+        await TranscriptSegment.create(transcript=transcript, **(defaults | segment))
+    return transcript

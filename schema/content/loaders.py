@@ -2,7 +2,8 @@
 
 The loaders close over the request's viewer and call the read services with
 it, so a batch can never return something the viewer may not see. Loaders
-for bounded lists are keyed by `(parent id, limit)`.
+for bounded lists are keyed by `(parent id, limit)`, and for paged ones by
+`(parent id, page request)`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from strawberry.dataloader import DataLoader
 
 from server.auth.viewer import Viewer
 from server.content import models, queries
+from server.content.queries import Page, PageRequest
+from server.transcripts import queries as transcript_queries
 
 Row = TypeVar("Row")
 LimitedKey = tuple[int, int]
@@ -24,6 +27,8 @@ LimitedKey = tuple[int, int]
 ByIds = Callable[[Viewer, list[int]], Awaitable[dict[int, Row]]]
 ManyByIds = Callable[[Viewer, list[int]], Awaitable[dict[int, list[Row]]]]
 FirstNByIds = Callable[[Viewer, list[int], int], Awaitable[dict[int, list[Row]]]]
+PageKey = tuple[int, PageRequest]
+PagesByIds = Callable[[Viewer, list[int], PageRequest], Awaitable[dict[int, Page[Row]]]]
 
 
 def _one_each(viewer: Viewer, fetch: ByIds[Row]) -> DataLoader[int, Row | None]:
@@ -57,6 +62,21 @@ def _first_n_each(viewer: Viewer, fetch: FirstNByIds[Row]) -> DataLoader[Limited
     return DataLoader(load_fn=load)
 
 
+def _page_each(viewer: Viewer, fetch: PagesByIds[Row]) -> DataLoader[PageKey, Page[Row]]:
+    async def load(keys: list[PageKey]) -> list[Page[Row]]:
+        ids_by_request: dict[PageRequest, list[int]] = defaultdict(list)
+        for parent_id, request in keys:
+            ids_by_request[request].append(parent_id)
+        found: dict[PageKey, Page[Row]] = {}
+        # One batch per distinct page asked for: a document rarely asks for more than one.
+        for request, parent_ids in ids_by_request.items():
+            for parent_id, page in (await fetch(viewer, parent_ids, request)).items():
+                found[(parent_id, request)] = page
+        return [found.get(key, Page(rows=[], start=0, total=0)) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass(frozen=True)
 class ContentLoaders:
     """Every content loader of one request."""
@@ -81,6 +101,9 @@ class ContentLoaders:
     events_by_person: DataLoader[LimitedKey, list[models.Event]]
     participations_by_person: DataLoader[LimitedKey, list[models.Participation]]
 
+    transcript_by_recording: DataLoader[int, models.Transcript | None]
+    segments_by_transcript: DataLoader[PageKey, Page[models.TranscriptSegment]]
+
     @classmethod
     def for_viewer(cls, viewer: Viewer) -> ContentLoaders:
         """Fresh loaders, with empty caches, that read as `viewer`."""
@@ -102,4 +125,10 @@ class ContentLoaders:
             events_by_topic=_first_n_each(viewer, queries.events_by_topic_ids),
             events_by_person=_first_n_each(viewer, queries.events_by_person_ids),
             participations_by_person=_first_n_each(viewer, queries.participations_by_person_ids),
+            transcript_by_recording=_one_each(
+                viewer, transcript_queries.transcripts_by_recording_ids
+            ),
+            segments_by_transcript=_page_each(
+                viewer, transcript_queries.segment_pages_by_transcript_ids
+            ),
         )

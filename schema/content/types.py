@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -21,6 +21,9 @@ from schema.context import Context
 from schema.pagination import NestedFirst, nested_limit
 from server.content import models
 from server.content.rendering import render_markdown
+
+if TYPE_CHECKING:
+    from schema.content.transcripts import Transcript
 
 Row = TypeVar("Row")
 NodeT = TypeVar("NodeT")
@@ -271,6 +274,15 @@ class Recording(relay.Node):
     async def event(self, info: strawberry.Info[Context]) -> Event | None:
         row = await info.context.loaders.event_by_id.load(self.event_id)
         return Event.from_row(row) if row else None
+
+    @strawberry.field(description="What was said in the recording; null when it has no transcript.")
+    async def transcript(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Transcript, strawberry.lazy("schema.content.transcripts")] | None:
+        from schema.content.transcripts import Transcript  # it refers back to Person
+
+        row = await info.context.loaders.transcript_by_recording.load(self.id)
+        return Transcript.from_row(row) if row else None
 
 
 @strawberry.type(description="An image illustrating an event, with its credit.")

@@ -104,6 +104,7 @@ class Person(Model):
     affiliations: fields.ReverseRelation[PersonAffiliation]
     participations: fields.ReverseRelation[Participation]
     memberships: fields.ReverseRelation[CommitteeMember]
+    transcript_segments: fields.ReverseRelation[TranscriptSegment]
 
     class Meta:
         table = "person"
@@ -340,6 +341,7 @@ class Recording(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     event_id: int
+    transcript: fields.BackwardOneToOneRelation[Transcript]
 
     class Meta:
         table = "recording"

@@ -31,6 +31,10 @@ async def export_directory(path: Path) -> ExportReport:
     path.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
         records = await kind.read()
+        if kind.attachments is not None:
+            records, attached, stale = await kind.attachments.export(path, records)
+            report.files.extend(attached)
+            report.stale.extend(stale)
         written = kind.files.write(path, [record.model_dump(mode="json") for record in records])
         report.counts[kind.plural] = len(records)
         report.files.extend(written)

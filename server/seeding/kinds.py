@@ -2,13 +2,15 @@
 
 A kind ties together where its files live, the record model its files parse into, the
 content services that validate and write it, and how the exporter reads it back. To add a
-kind (transcripts, say), write its services and record model, then add one entry here.
+kind, write its services and record model, then add one entry here. Files that records
+reference, such as the transcripts of an event's recordings, are a kind's `attachments`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from tortoise.models import Model
@@ -19,7 +21,8 @@ from server.content.errors import FieldError
 from server.content.models import Committee, Event, Organisation, Person, Topic
 from server.content.services import Change, SlugLookup
 from server.seeding import readers
-from server.seeding.files import DocumentDirectory, ListFile
+from server.seeding.files import DocumentDirectory, ListFile, SourceRecord
+from server.seeding.problems import Problem
 from server.seeding.records import (
     CommitteeRecord,
     EventRecord,
@@ -28,6 +31,7 @@ from server.seeding.records import (
     Record,
     TopicRecord,
 )
+from server.seeding.transcripts import EventTranscripts
 
 
 RecordT = TypeVar("RecordT", bound=Record)
@@ -43,6 +47,25 @@ class Validator(Protocol[InputT_contra]):
     ) -> Awaitable[list[FieldError]]: ...
 
 
+class Attachments(Protocol):
+    """Files a kind's records reference, such as an event's transcripts, handled with them.
+
+    `read` checks them while the records are validated, `write` stores them after
+    their record, and `export` writes them beside the exported records, returning the
+    records that reference them, the files written and the stale files found.
+    """
+
+    def read(
+        self, root: Path, source: SourceRecord, record: Any, label: str
+    ) -> tuple[Any, list[Problem]]: ...
+
+    async def write(self, viewer: Viewer, record: Any, attached: Any) -> bool: ...
+
+    async def export(
+        self, root: Path, records: list[Any]
+    ) -> tuple[list[Any], list[Path], list[Path]]: ...
+
+
 @dataclass(frozen=True)
 class SeedKind(Generic[RecordT, InputT]):
     """One kind of content: its files, its record model, its services and its reader."""
@@ -56,14 +79,17 @@ class SeedKind(Generic[RecordT, InputT]):
     validate: Validator[InputT]
     upsert: Callable[[Viewer, InputT], Awaitable[tuple[Any, Change]]]
     read: Callable[[], Awaitable[list[RecordT]]]
+    attachments: Attachments | None = None
 
     async def check(self, record: RecordT, lookup: SlugLookup) -> list[FieldError]:
         """Every rule the record breaks, with references resolved through `lookup`."""
         return await self.validate(self.to_input(record), lookup=lookup)
 
-    async def write(self, viewer: Viewer, record: RecordT) -> Change:
-        """Creates or updates the record's row; returns what happened to it."""
+    async def write(self, viewer: Viewer, record: RecordT, attached: Any = None) -> Change:
+        """Creates or updates the record's row, then its attachments; returns what happened."""
         _, change = await self.upsert(viewer, self.to_input(record))
+        if self.attachments is not None and await self.attachments.write(viewer, record, attached):
+            return Change.UPDATED if change is Change.UNCHANGED else change
         return change
 
 
@@ -122,6 +148,7 @@ KINDS: tuple[SeedKind[Any, Any], ...] = (
         validate=services.validate_event,
         upsert=services.upsert_event,
         read=readers.read_events,
+        attachments=EventTranscripts(),
     ),
 )
 """Every kind, each after the kinds it references."""

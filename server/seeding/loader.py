@@ -64,6 +64,7 @@ class SeedItem:
     kind: SeedKind[Any, Any]
     source: SourceRecord
     record: Record
+    attached: Any = None
 
     @property
     def slug(self) -> str:
@@ -162,6 +163,21 @@ def _unknown_files(path: Path) -> list[Problem]:
     ]
 
 
+def _item(
+    root: Path,
+    kind: SeedKind[Any, Any],
+    source: SourceRecord,
+    record: Record,
+    problems: list[Problem],
+) -> SeedItem:
+    """A parsed record, with the files it references read; their problems go to `problems`."""
+    if kind.attachments is None:
+        return SeedItem(kind, source, record)
+    attached, found = kind.attachments.read(root, source, record, _label(kind, source))
+    problems.extend(found)
+    return SeedItem(kind, source, record, attached)
+
+
 async def read_directory(path: Path) -> list[SeedItem]:
     """Every record under `path`, validated by the content services before anything is written.
 
@@ -182,14 +198,17 @@ async def read_directory(path: Path) -> list[SeedItem]:
             if isinstance(source.data, dict) and isinstance(source.data.get("slug"), str):
                 pending.setdefault(kind.model, set()).add(source.data["slug"])
             try:
-                parsed.append(SeedItem(kind, source, kind.record.model_validate(source.data)))
+                record = kind.record.model_validate(source.data)
             except ValidationError as error:
                 label = _label(kind, source)
                 problems.extend(_problem(source, label, e) for e in _field_errors(error))
                 pruned = _without_rejected_fields(source.data, error)
                 if pruned is not None:
                     with contextlib.suppress(ValidationError):
-                        invalid.append(SeedItem(kind, source, kind.record.model_validate(pruned)))
+                        record = kind.record.model_validate(pruned)
+                        invalid.append(_item(path, kind, source, record, problems))
+            else:
+                parsed.append(_item(path, kind, source, record, problems))
 
     lookup = PendingLookup(pending)
     for item in parsed + invalid:
@@ -223,7 +242,7 @@ async def seed_directory(
     async with in_transaction() as connection:
         for done, item in enumerate(items, start=1):
             try:
-                change = await item.kind.write(viewer, item.record)
+                change = await item.kind.write(viewer, item.record, item.attached)
             except ValidationFailed as failure:  # the database changed since validation
                 label = _label(item.kind, item.source)
                 raise SeedValidationError(

@@ -11,7 +11,13 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError
 
 from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
@@ -151,10 +157,32 @@ class EventOrganisationRecord(Record):
     role: str = "partner"
 
 
+class TranscriptRecord(Record):
+    """A recording's transcript: a WebVTT or SRT file, by its path in the seed directory."""
+
+    file: str
+    language: str = "en"
+
+
 class RecordingRecord(Record):
+    """A recording; leaving `transcript` out keeps any stored one, and `null` removes it."""
+
     title: str
     platform: Platform | None = None
     url: str | None = None
+    transcript: TranscriptRecord | None = None
+
+    @property
+    def mentions_transcript(self) -> bool:
+        """Whether the file says anything about the transcript (even `null`)."""
+        return "transcript" in self.model_fields_set
+
+    @model_serializer(mode="wrap")
+    def _without_unmentioned_transcript(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if not self.mentions_transcript:
+            data.pop("transcript", None)
+        return data
 
 
 class EventRecord(Record):

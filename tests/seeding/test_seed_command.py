@@ -187,3 +187,22 @@ async def test_export_then_seed_into_an_empty_database_then_export_is_byte_ident
     assert seed_files(second) == seed_files(first)
     assert seed_files(first) == seed_files(seeds_dir)  # seeds/ is already in canonical form
     assert await Person.all().count() == 20
+
+
+async def test_a_transcript_survives_export_then_seed_into_an_empty_database_then_export(
+    cms: CmsRunner, tmp_path: Path
+) -> None:
+    fixture = Path(__file__).resolve().parent.parent / "data" / "transcript_seeds"
+    await cms("seed", str(fixture))
+    first = tmp_path / "first"
+    assert (await cms("export", str(first))).exit_code == 0
+
+    for model in CONTENT_MODELS:
+        await model.all().delete()
+    assert (await cms("seed", str(first))).exit_code == 0
+    second = tmp_path / "second"
+    assert (await cms("export", str(second))).exit_code == 0
+
+    assert seed_files(second) == seed_files(first)
+    assert seed_files(first) == seed_files(fixture)  # the fixture is in canonical form
+    assert "transcripts/harbour-lights-forum-1.vtt" in seed_files(first)

@@ -1,0 +1,98 @@
+"""`cms transcripts import`: what it prints, and exit code 1 naming each problem."""
+
+from __future__ import annotations
+
+from server.content.models import Recording, TranscriptSegment
+from server.database import Database
+from tests.conftest import CmsRunner
+from tests.factories import make_event, make_person
+from tests.transcripts.conftest import BAD, HARBOUR_SRT, HARBOUR_VTT
+
+
+async def test_an_import_says_what_it_did(cms: CmsRunner, db: Database) -> None:
+    await make_event(slug="harbour-lights-forum")
+    await make_person(slug="ines-marrow", name="Ines Marrow")
+
+    result = await cms("transcripts", "import", "--event", "harbour-lights-forum", str(HARBOUR_SRT))
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        (
+            "Recording 'Recording' of event 'harbour-lights-forum' (created): "
+            "transcript created, 4 segments"
+        ),
+        "  speaker Wren Halloway: kept as a label",
+        "  speaker Tobiah Quell: kept as a label",
+        "  speaker Ines Marrow: linked to person 'ines-marrow'",
+    ]
+    assert await TranscriptSegment.all().count() == 4
+
+
+async def test_options_choose_the_recording_and_the_language(cms: CmsRunner, db: Database) -> None:
+    await make_event(slug="harbour-lights-forum", recordings=["Full forum"])
+
+    result = await cms(
+        "transcripts",
+        "import",
+        "--event",
+        "harbour-lights-forum",
+        "--recording-url",
+        "https://video.example.org/forum",
+        "--language",
+        "en-GB",
+        str(HARBOUR_VTT),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "of event 'harbour-lights-forum' (created): transcript created" in result.output
+    recording = await Recording.get(url="https://video.example.org/forum").prefetch_related(
+        "transcript"
+    )
+    assert recording.transcript.language == "en-GB"
+
+
+async def test_a_bad_file_exits_1_naming_the_file_the_line_and_the_reason(
+    cms: CmsRunner, db: Database
+) -> None:
+    await make_event(slug="harbour-lights-forum")
+    path = BAD / "backwards.srt"
+
+    result = await cms("transcripts", "import", "--event", "harbour-lights-forum", str(path))
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{path}: the cue ends at 00:00:05.000, before it starts at 00:00:09.000 (line 6)",
+        f"1 problem in {path}; nothing was written.",
+    ]
+    assert await Recording.all().count() == 0
+
+
+async def test_an_unknown_event_exits_1(cms: CmsRunner, db: Database) -> None:
+    result = await cms("transcripts", "import", "--event", "no-such-event", str(HARBOUR_VTT))
+
+    assert result.exit_code == 1
+    assert "Error: no event with slug 'no-such-event'; nothing was written." in result.output
+
+
+async def test_a_bad_language_exits_1(cms: CmsRunner, db: Database) -> None:
+    await make_event(slug="harbour-lights-forum")
+
+    result = await cms(
+        "transcripts",
+        "import",
+        "--event",
+        "harbour-lights-forum",
+        "--language",
+        "english please",
+        str(HARBOUR_VTT),
+    )
+
+    assert result.exit_code == 1
+    assert "language: 'english please' is not a language tag" in result.output
+
+
+async def test_a_missing_file_is_a_usage_error(cms: CmsRunner, db: Database) -> None:
+    result = await cms("transcripts", "import", "--event", "x", "no-such-file.vtt")
+
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
