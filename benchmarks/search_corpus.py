@@ -70,7 +70,8 @@ query Bench($q: String!) {
 
 
 def vocabulary() -> list[str]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in SEEDS.rglob("*") if p.is_file())
+    files = [*SEEDS.glob("*.yaml"), *SEEDS.glob("events/*.md")]
+    text = " ".join(p.read_text(encoding="utf-8") for p in files)
     return sorted({w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)})
 
 
