@@ -29,13 +29,16 @@ from search.links import url_at
 from search.service import FieldProblem, facet_labels
 
 
+DEFAULT_HITS = 20
+
+
 def _request(
     query: str,
     kinds: list[SearchKind] | None,
     search_filter: SearchFilter | None,
     facets: list[SearchFacet] | None,
-    first: int,
-    offset: int,
+    first: int | None,
+    offset: int | None,
 ) -> q.SearchRequest:
     f = search_filter or SearchFilter()
     return q.SearchRequest(
@@ -48,10 +51,12 @@ def _request(
             platforms=tuple(f.platforms or ()),
             year_from=f.year_from,
             year_to=f.year_to,
+            date_from=f.date_from,
+            date_to=f.date_to,
         ),
         facets=tuple(q.Facet(facet.value) for facet in dict.fromkeys(facets or ())),
-        limit=first,
-        offset=offset,
+        limit=DEFAULT_HITS if first is None else first,
+        offset=offset or 0,
     )
 
 
@@ -110,8 +115,10 @@ class SearchQuery:
         facets: Annotated[
             list[SearchFacet] | None, strawberry.argument(description="Facets to count.")
         ] = None,
-        first: Annotated[int, strawberry.argument(description="Hits per page, at most 100.")] = 20,
-        offset: Annotated[int, strawberry.argument(description="Hits to skip.")] = 0,
+        first: Annotated[
+            int | None, strawberry.argument(description="Hits per page, at most 100.")
+        ] = 20,
+        offset: Annotated[int | None, strawberry.argument(description="Hits to skip.")] = 0,
     ) -> SearchResults:
         service = info.context.search
         if service is None:

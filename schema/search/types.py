@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from typing import Annotated
 
@@ -44,6 +45,12 @@ class SearchFilter:
     )
     year_from: int | None = strawberry.field(default=None, description="The earliest year.")
     year_to: int | None = strawberry.field(default=None, description="The latest year.")
+    date_from: date | None = strawberry.field(
+        default=None, description="Only events (and their passages) on or after this date."
+    )
+    date_to: date | None = strawberry.field(
+        default=None, description="Only events (and their passages) on or before this date."
+    )
 
 
 @strawberry.type(description="A field of a hit with the matched words wrapped in <mark>…</mark>.")

@@ -199,3 +199,18 @@ async def test_the_app_indexes_seeded_content_in_the_background(
 
     assert found["hits"][0]["event"]["slug"] == "world-day-to-combat-desertification-2021"
     assert health["search_backlog"]["size"] == 0
+
+
+async def test_date_bounds_narrow_the_events(seeded_index: SearchBackend) -> None:
+    query = """
+    { search(query: "human rights", kinds: [EVENT], first: 100,
+             filter: {dateFrom: "2021-06-01", dateTo: "2021-06-30"}) {
+        hits { ... on EventHit { event { slug dates } } } } }
+    """
+    context = Context.for_request(ANONYMOUS, settings, SearchService(seeded_index))
+
+    result = await build_schema(settings).execute(query, context_value=context)
+
+    assert result.errors is None
+    dates = [h["event"]["dates"][0] for h in result.data["search"]["hits"]]
+    assert dates and all("2021-06-01" <= d <= "2021-06-30" for d in dates)

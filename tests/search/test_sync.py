@@ -279,3 +279,17 @@ async def test_deleting_a_person_needs_force_while_they_take_part_and_then_fans_
     documents = await backend.documents()
     assert f"person-{person.id}" not in {d["id"] for d in documents}
     assert all("Natacha Bracq" not in d["participant_names"] for d in documents)
+
+
+async def test_a_draft_is_never_indexed(db: Database, backend: SearchBackend) -> None:
+    from search.models import IndexKind
+    from server.content.models import EventStatus
+    from tests.factories import make_event
+
+    draft = await make_event(title="Secret planning meeting", status=EventStatus.DRAFT)
+    await outbox.mark(IndexKind.EVENT, [draft.id])
+
+    await SyncWorker(backend).drain()
+
+    assert await backend.documents() == []
+    assert (await backend.search(SearchRequest("secret planning"))).total_hits == 0
