@@ -10,7 +10,7 @@ from tortoise.migrations.api import migrate as run_migrations
 
 from server.settings import Settings
 
-MODEL_MODULES = ["server.content.models", "search.models"]
+MODEL_MODULES = ["server.content.models", "search.models", "server.auth.models"]
 MIGRATIONS_MODULE = "server.migrations"
 
 

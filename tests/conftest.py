@@ -29,6 +29,8 @@ from server.database import Database
 from server.settings import Settings
 
 _TABLES_IN_DELETE_ORDER = [
+    "api_token",
+    "event_revision",
     "index_marker",
     "transcript_segment",
     "transcript",

@@ -59,6 +59,7 @@ class Organisation(Model):
     url = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     event_links: fields.ReverseRelation[EventOrganisation]
@@ -79,6 +80,7 @@ class Topic(Model):
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
 
     event_links: fields.ReverseRelation[EventTopic]
 
@@ -100,6 +102,7 @@ class Person(Model):
     links: list[dict[str, str]] = fields.JSONField(default=list)  # type: ignore[assignment]
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     participations: fields.ReverseRelation[Participation]
@@ -147,6 +150,7 @@ class Committee(Model):
     description = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
 
     events: fields.ReverseRelation[Event]
     members: fields.ReverseRelation[CommitteeMember]
@@ -212,6 +216,7 @@ class Event(Model):
     published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
 
     committee_id: int | None
     sessions: fields.ReverseRelation[EventSession]
@@ -339,6 +344,7 @@ class Recording(Model):
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
 
     event_id: int
     transcript: fields.BackwardOneToOneRelation[Transcript]
@@ -402,3 +408,39 @@ class TranscriptSegment(Model):
 
     def __str__(self) -> str:
         return f"{self.start_ms}–{self.end_ms} ms: {self.text[:40]}"
+
+
+class RevisionAction(str, Enum):
+    """What a revision of an event records."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+    DELETE = "delete"
+    RESTORE = "restore"
+
+
+class EventRevision(Model):
+    """One change to an event: who made it, when, and the event as it was afterwards.
+
+    Kept when the event is deleted (it names the event by id and slug, not by a
+    foreign key), so history survives the thing it describes.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event_id = fields.IntField(db_index=True)
+    event_slug = fields.CharField(max_length=100)
+    number = fields.IntField()
+    action = fields.CharEnumField(RevisionAction, max_length=16)
+    actor = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    snapshot: dict[str, object] = fields.JSONField()  # type: ignore[assignment]
+
+    class Meta:
+        table = "event_revision"
+        ordering = ["event_id", "number"]
+        unique_together = (("event_id", "number"),)
+
+    def __str__(self) -> str:
+        return f"{self.event_slug} #{self.number} ({self.action.value} by {self.actor})"
