@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -54,11 +55,12 @@ class Database:
     def is_open(self) -> bool:
         return self._context is not None
 
-    async def migrate(self) -> None:
-        """Bring the schema up to the latest migration; safe to run repeatedly."""
+    async def migrate(self, target: str | None = None) -> None:
+        """Bring the schema up to the latest migration (or `target`, e.g.
+        "models.0002_transcripts_and_index_outbox"); safe to run repeatedly."""
         _ensure_sqlite_directory(self.url)
         async with TortoiseContext():
-            await run_migrations(config=tortoise_config(self.url))
+            await run_migrations(config=tortoise_config(self.url), target=target)
 
     async def open(self, *, shared_across_tasks: bool = False) -> None:
         """Connect, and make this database current for the calling task.
@@ -77,6 +79,12 @@ class Database:
             context.__exit__(None, None, None)
             raise
         self._context = context
+
+    def connection(self) -> BaseDBAsyncClient:
+        """The open connection, for raw SQL (migrations tests, health checks)."""
+        if self._context is None:
+            raise RuntimeError("the database is not open")
+        return self._context.db()
 
     async def ping(self) -> None:
         """Raises unless the database answers a trivial query."""

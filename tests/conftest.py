@@ -88,6 +88,29 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
             await admin.close()
 
 
+@pytest_asyncio.fixture
+async def unmigrated_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a brand-new, empty database on the server under test (not migrated)."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite://{(tmp_path / 'fresh.sqlite3').as_posix()}"
+        return
+    name = f"cms_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_postgres_admin_dsn(base))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield _with_database(base.replace("postgresql://", "postgres://", 1), name)
+    finally:
+        admin = await asyncpg.connect(_postgres_admin_dsn(base))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
 @pytest_asyncio.fixture(scope="session")
 async def _open_database(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)

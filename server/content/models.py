@@ -59,7 +59,7 @@ class Organisation(Model):
     url = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
+    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     event_links: fields.ReverseRelation[EventOrganisation]
@@ -80,7 +80,7 @@ class Topic(Model):
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
+    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
 
     event_links: fields.ReverseRelation[EventTopic]
 
@@ -102,7 +102,7 @@ class Person(Model):
     links: list[dict[str, str]] = fields.JSONField(default=list)  # type: ignore[assignment]
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
+    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     participations: fields.ReverseRelation[Participation]
@@ -150,7 +150,7 @@ class Committee(Model):
     description = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
+    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
 
     events: fields.ReverseRelation[Event]
     members: fields.ReverseRelation[CommitteeMember]
@@ -216,7 +216,7 @@ class Event(Model):
     published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
+    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
 
     committee_id: int | None
     sessions: fields.ReverseRelation[EventSession]
@@ -344,7 +344,7 @@ class Recording(Model):
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1)  # bumped by every change; guards against lost updates
+    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
 
     event_id: int
     transcript: fields.BackwardOneToOneRelation[Transcript]

@@ -46,31 +46,31 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Committee',
             name='version',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
             model_name='Event',
             name='version',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
             model_name='Organisation',
             name='version',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
             model_name='Person',
             name='version',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
             model_name='Recording',
             name='version',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
             model_name='Topic',
             name='version',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
     ]
