@@ -6,6 +6,8 @@ import strawberry
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.extensions.query_depth_limiter import create_validator
 
+from schema.auth.mutations import AuthMutation
+from schema.auth.queries import AuthQuery
 from schema.content.queries import ContentQuery
 from schema.search.queries import SearchQuery
 from server.settings import Settings
@@ -24,7 +26,12 @@ _DEPTH_LIMIT = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
 
 
 @strawberry.type(description="The root of every read.")
-class Query(ContentQuery, SearchQuery):
+class Query(ContentQuery, SearchQuery, AuthQuery):
+    pass
+
+
+@strawberry.type(description="The root of every write.")
+class Mutation(AuthMutation):
     pass
 
 
@@ -32,6 +39,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     """The GraphQL schema; `settings` is taken so that limits can become settings later."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),

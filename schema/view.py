@@ -10,7 +10,7 @@ from strawberry.schema import BaseSchema
 
 from schema.api import build_schema
 from schema.context import Context
-from server.auth.viewer import ANONYMOUS
+from server.auth.authentication import viewer_of
 from server.settings import Settings
 
 
@@ -24,11 +24,10 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        # Every caller is anonymous until authentication arrives; the
-        # viewer is the only thing that will change here.
+        # The viewer is whoever `token_authentication` (server/app.py) found.
         runtime = getattr(request.state, "search", None)
         return Context.for_request(
-            ANONYMOUS, self.settings, runtime.service if runtime is not None else None
+            viewer_of(request), self.settings, runtime.service if runtime is not None else None
         )
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from search import outbox
 from search.backend import SearchBackend
 from search.runtime import SearchRuntime, search_runtime
+from server.auth.authentication import token_authentication
 from server.database import Database
 from server.settings import Settings
 
@@ -92,7 +93,9 @@ def create_app(
     return Starlette(
         debug=False,
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(
+                "/graphql", graphql, methods=["GET", "POST"], middleware=[token_authentication()]
+            ),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -166,6 +166,10 @@ from server.transcripts.cli import transcripts  # noqa: E402 - its commands impo
 
 main.add_command(transcripts)
 
+from server.auth.cli import token  # noqa: E402 - its commands import server.cli late
+
+main.add_command(token)
+
 
 if __name__ == "__main__":
     sys.exit(main())

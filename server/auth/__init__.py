@@ -1,1 +1,1 @@
-"""Who is asking: viewers and, later, API tokens and roles."""
+"""Who is asking: viewers, their roles, and the API tokens that grant them."""

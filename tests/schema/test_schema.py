@@ -48,6 +48,7 @@ def test_root_fields(schema: strawberry.Schema) -> None:
         "topics",
         "organisations",
         "search",
+        "apiTokens",
     }
 
 

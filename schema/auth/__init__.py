@@ -1,0 +1,1 @@
+"""GraphQL for API tokens: their type, the admins' query and mutations."""
