@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
-from strawberry.extensions.query_depth_limiter import create_validator
 
 from schema.auth.mutations import AuthMutation
 from schema.auth.queries import AuthQuery
+from schema.content.mutations import ContentMutation
 from schema.content.queries import ContentQuery
+from schema.errors import ERROR_HANDLERS
+from schema.limits.extensions import limit_extensions
 from schema.search.queries import SearchQuery
 from server.settings import Settings
 
-# Deep enough for any page the site renders (events → edges → node →
-# participants → person → events → topics → name is 8), shallow enough to stop
-# a circular query from fanning out without end; introspection is not counted.
-MAX_QUERY_DEPTH = 12
 # Distinct query texts kept parsed and validated; least recently used go first.
 DOCUMENT_CACHE_SIZE = 256
-
-# Created once: the validation cache is keyed by the rule classes, and
-# `QueryDepthLimiter(...)` makes a new class each time it is built, which
-# would turn every request into a cache miss.
-_DEPTH_LIMIT = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
 
 
 @strawberry.type(description="The root of every read.")
@@ -31,18 +23,15 @@ class Query(ContentQuery, SearchQuery, AuthQuery):
 
 
 @strawberry.type(description="The root of every write.")
-class Mutation(AuthMutation):
+class Mutation(ContentMutation, AuthMutation):
     pass
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The GraphQL schema; `settings` is taken so that limits can become settings later."""
+    """The GraphQL schema, with the caches and the limits `settings` ask for (schema/limits/)."""
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        extensions=[
-            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: AddValidationRules([_DEPTH_LIMIT]),
-        ],
+        exception_handlers=ERROR_HANDLERS,
+        extensions=limit_extensions(settings, DOCUMENT_CACHE_SIZE),
     )

@@ -6,9 +6,15 @@ Each mirrors one domain error (server/content/errors.py):
 * NotFound → NotFoundError
 * Conflict → ConflictError
 * PermissionDenied → PermissionDeniedError
+
+`ERROR_HANDLERS`, given to the schema, makes that mapping in one place: a resolver
+whose result union has the error type just lets the domain error propagate.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import strawberry
 
@@ -29,7 +35,9 @@ class FieldError:
 
     @classmethod
     def from_error(cls, error: domain.FieldError) -> FieldError:
-        return cls(field=error.field, message=error.message, code=error.code)
+        # The services name fields as Python (and seed files) do; clients as GraphQL does.
+        field = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), error.field)
+        return cls(field=field, message=error.message, code=error.code)
 
 
 @strawberry.type(description="The input breaks one or more rules; nothing was written.")
@@ -59,3 +67,37 @@ class ConflictError:
 @strawberry.type(description="The viewer may not do this; nothing was written.")
 class PermissionDeniedError:
     message: str = strawberry.field(description="What the viewer may not do, and who may.")
+
+
+class _ValidationFailedHandler(
+    strawberry.ExceptionHandler[domain.ValidationFailed, ValidationError]
+):
+    def handle(self, exception: domain.ValidationFailed, **_: Any) -> ValidationError:
+        return ValidationError.from_error(exception)
+
+
+class _NotFoundHandler(strawberry.ExceptionHandler[domain.NotFound, NotFoundError]):
+    def handle(self, exception: domain.NotFound, **_: Any) -> NotFoundError:
+        return NotFoundError(message=str(exception))
+
+
+class _ConflictHandler(strawberry.ExceptionHandler[domain.Conflict, ConflictError]):
+    def handle(self, exception: domain.Conflict, **_: Any) -> ConflictError:
+        current = exception.current_version if isinstance(exception, domain.StaleVersion) else None
+        return ConflictError(message=str(exception), current_version=current)
+
+
+class _PermissionDeniedHandler(
+    strawberry.ExceptionHandler[domain.PermissionDenied, PermissionDeniedError]
+):
+    def handle(self, exception: domain.PermissionDenied, **_: Any) -> PermissionDeniedError:
+        return PermissionDeniedError(message=str(exception))
+
+
+ERROR_HANDLERS: tuple[strawberry.ExceptionHandler[Any, Any], ...] = (
+    _ValidationFailedHandler(),
+    _NotFoundHandler(),
+    _ConflictHandler(),
+    _PermissionDeniedHandler(),
+)
+"""Domain errors to union members, for every field whose result union has the member."""

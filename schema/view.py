@@ -10,16 +10,19 @@ from strawberry.schema import BaseSchema
 
 from schema.api import build_schema
 from schema.context import Context
+from schema.http import GraphQLOverHTTP
+from schema.persisted_queries import PersistedQueries
 from server.auth.authentication import viewer_of
 from server.settings import Settings
 
 
-class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI view, giving every request a fresh Context."""
+class GraphQLApp(GraphQLOverHTTP):
+    """The spec-compliant view (schema/http.py), giving every request a fresh Context."""
 
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None)
         self.settings = settings
+        self.persisted_queries = PersistedQueries() if settings.persisted_queries else None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -15,6 +15,7 @@ from search import outbox
 from search.backend import SearchBackend
 from search.runtime import SearchRuntime, search_runtime
 from server.auth.authentication import token_authentication
+from server.cors import cors_middleware
 from server.database import Database
 from server.settings import Settings
 
@@ -98,5 +99,8 @@ def create_app(
             ),
             Route("/healthz", healthz, methods=["GET"]),
         ],
+        middleware=cors_middleware(settings),
+        # Refused with 413 before anything parses it, whether or not it says its length.
+        max_body_size=settings.max_body_bytes,
         lifespan=lifespan,
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, computed_field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, computed_field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Environment(str, Enum):
@@ -45,6 +47,45 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1, le=1000)
     default_page_size: int = Field(default=20, ge=1)
 
+    # Hardening of the public endpoint; README's "Hardening" explains each limit.
+    introspection: bool | None = Field(
+        default=None, description="Answer introspection queries; defaults to on in development."
+    )
+    mask_errors: bool | None = Field(
+        default=None,
+        description="Answer internal errors with 'Unexpected error.'; defaults to on in production.",
+    )
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins whose pages may call the API, comma-separated; none by default.",
+    )
+    max_body_bytes: int = Field(default=102_400, ge=1024, description="The largest request body.")
+    persisted_queries: bool = Field(
+        default=True, description="Accept Automatic Persisted Queries (a sha256Hash for a document)."
+    )
+    # Deep enough for any page the site renders (events → edges → node → participants
+    # → person → events → topics → name is 8); introspection is not counted.
+    graphql_max_depth: int = Field(default=12, ge=1, description="The deepest selection.")
+    graphql_max_cost: int = Field(
+        default=20_000, ge=1, description="The most fields a document may resolve, at worst."
+    )
+    graphql_max_aliases: int = Field(default=30, ge=0, description="Aliases per document.")
+    graphql_max_tokens: int = Field(default=1000, ge=100, description="Tokens per document.")
+    graphql_max_directives: int = Field(default=50, ge=0, description="Directives per document.")
+    graphql_max_field_repeats: int = Field(
+        default=5, ge=1, description="How often one field may appear in one selection set."
+    )
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # `https://a.org,https://b.org` from the environment; a JSON list works too.
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def resolved_database_url(self) -> str:
@@ -66,3 +107,15 @@ class Settings(BaseSettings):
         if self.graphiql is not None:
             return self.graphiql
         return self.environment is Environment.DEVELOPMENT
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.introspection is not None:
+            return self.introspection
+        return self.environment is Environment.DEVELOPMENT
+
+    @property
+    def errors_masked(self) -> bool:
+        if self.mask_errors is not None:
+            return self.mask_errors
+        return self.environment is Environment.PRODUCTION

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import strawberry
 
-from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
+from server.content.models import (
+    EventFormat,
+    EventStatus,
+    ParticipantRole,
+    Platform,
+    RevisionAction,
+)
 
 strawberry.enum(
     EventStatus,
@@ -17,5 +23,6 @@ strawberry.enum(
 strawberry.enum(EventFormat, description="How people attend an event.")
 strawberry.enum(Platform, description="Where an event was streamed or where a recording lives.")
 strawberry.enum(ParticipantRole, description="The part a person played at an event.")
+strawberry.enum(RevisionAction, description="What a change to an event did.")
 
-__all__ = ["EventFormat", "EventStatus", "ParticipantRole", "Platform"]
+__all__ = ["EventFormat", "EventStatus", "ParticipantRole", "Platform", "RevisionAction"]

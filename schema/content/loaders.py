@@ -95,6 +95,7 @@ class ContentLoaders:
     recordings_by_event: DataLoader[int, list[models.Recording]]
     affiliations_by_person: DataLoader[int, list[models.PersonAffiliation]]
     members_by_committee: DataLoader[int, list[models.CommitteeMember]]
+    revisions_by_event: DataLoader[int, list[models.EventRevision]]
 
     events_by_committee: DataLoader[LimitedKey, list[models.Event]]
     events_by_topic: DataLoader[LimitedKey, list[models.Event]]
@@ -121,6 +122,7 @@ class ContentLoaders:
             recordings_by_event=_many_each(viewer, queries.recordings_by_event_ids),
             affiliations_by_person=_many_each(viewer, queries.affiliations_by_person_ids),
             members_by_committee=_many_each(viewer, queries.members_by_committee_ids),
+            revisions_by_event=_many_each(viewer, queries.revisions_by_event_ids),
             events_by_committee=_first_n_each(viewer, queries.events_by_committee_ids),
             events_by_topic=_first_n_each(viewer, queries.events_by_topic_ids),
             events_by_person=_first_n_each(viewer, queries.events_by_person_ids),

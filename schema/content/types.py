@@ -17,6 +17,7 @@ from strawberry import relay
 from strawberry.dataloader import DataLoader
 
 from schema.content.enums import EventFormat, EventStatus, ParticipantRole, Platform
+from schema.content.revisions import EventRevision
 from schema.context import Context
 from schema.pagination import NestedFirst, nested_limit
 from server.content import models
@@ -28,6 +29,22 @@ if TYPE_CHECKING:
 Row = TypeVar("Row")
 NodeT = TypeVar("NodeT")
 
+VERSION_DESCRIPTION = (
+    "Goes up with every change; send it back with a change (update, publish, delete) "
+    "so that a change someone made meanwhile is never overwritten."
+)
+
+
+# Row ids are 32-bit: a longer number names no row, and PostgreSQL refuses it as an argument.
+_MAX_ROW_ID = 2**31 - 1
+
+
+def _row_id(node_id: str) -> int | None:
+    """The row id in a global ID's id part, or None when it cannot be one."""
+    if not (node_id.isascii() and node_id.isdigit() and len(node_id) <= 10):
+        return None
+    return int(node_id) if int(node_id) <= _MAX_ROW_ID else None
+
 
 async def _load_nodes(
     loader: DataLoader[int, Row | None],
@@ -36,9 +53,7 @@ async def _load_nodes(
     required: bool,
 ) -> list[NodeT | None]:
     """Nodes for the id parts of global IDs, None for ids that are malformed, missing or hidden."""
-    keys = [
-        int(node_id) if node_id.isascii() and node_id.isdigit() else None for node_id in node_ids
-    ]
+    keys = [_row_id(node_id) for node_id in node_ids]
     wanted = [key for key in keys if key is not None]
     found = dict(zip(wanted, await loader.load_many(wanted), strict=True))
     nodes: list[NodeT | None] = []
@@ -56,10 +71,11 @@ class Organisation(relay.Node):
     slug: str = strawberry.field(description="The organisation's unique, URL-safe name.")
     name: str = strawberry.field(description="The organisation's name.")
     url: str | None = strawberry.field(description="The organisation's website, when known.")
+    version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
     def from_row(cls, row: models.Organisation) -> Organisation:
-        return cls(id=row.id, slug=row.slug, name=row.name, url=row.url)
+        return cls(id=row.id, slug=row.slug, name=row.name, url=row.url, version=row.version)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -74,10 +90,11 @@ class Topic(relay.Node):
     id: relay.NodeID[int]
     slug: str = strawberry.field(description="The topic's unique, URL-safe name.")
     name: str = strawberry.field(description="The topic's name.")
+    version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
     def from_row(cls, row: models.Topic) -> Topic:
-        return cls(id=row.id, slug=row.slug, name=row.name)
+        return cls(id=row.id, slug=row.slug, name=row.name, version=row.version)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -119,6 +136,7 @@ class Person(relay.Node):
     name: str = strawberry.field(description="The person's name.")
     bio: str = strawberry.field(description="A short biography; may be empty.")
     links: list[Link] = strawberry.field(description="Links about the person, in display order.")
+    version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
     def from_row(cls, row: models.Person) -> Person:
@@ -127,7 +145,9 @@ class Person(relay.Node):
             for link in row.links
             if link.get("url")
         ]
-        return cls(id=row.id, slug=row.slug, name=row.name, bio=row.bio, links=links)
+        return cls(
+            id=row.id, slug=row.slug, name=row.name, bio=row.bio, links=links, version=row.version
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -177,10 +197,17 @@ class Committee(relay.Node):
     slug: str = strawberry.field(description="The committee's unique, URL-safe name.")
     name: str = strawberry.field(description="The committee's name.")
     description: str = strawberry.field(description="What the committee does; may be empty.")
+    version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
     def from_row(cls, row: models.Committee) -> Committee:
-        return cls(id=row.id, slug=row.slug, name=row.name, description=row.description)
+        return cls(
+            id=row.id,
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            version=row.version,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -255,12 +282,18 @@ class Recording(relay.Node):
     title: str = strawberry.field(description="What the recording shows.")
     platform: Platform | None = strawberry.field(description="Where the recording lives.")
     url: str | None = strawberry.field(description="Where to watch it; null when unknown.")
+    version: int = strawberry.field(description=VERSION_DESCRIPTION)
     event_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.Recording) -> Recording:
         return cls(
-            id=row.id, title=row.title, platform=row.platform, url=row.url, event_id=row.event_id
+            id=row.id,
+            title=row.title,
+            platform=row.platform,
+            url=row.url,
+            version=row.version,
+            event_id=row.event_id,
         )
 
     @classmethod
@@ -311,6 +344,7 @@ class Event(relay.Node):
     published_at: datetime | None = strawberry.field(description="When the event was published.")
     created_at: datetime = strawberry.field(description="When the event was created.")
     updated_at: datetime = strawberry.field(description="When the event was last changed.")
+    version: int = strawberry.field(description=VERSION_DESCRIPTION)
     committee_id: strawberry.Private[int | None]
 
     @classmethod
@@ -338,6 +372,7 @@ class Event(relay.Node):
             published_at=row.published_at,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            version=row.version,
             committee_id=row.committee_id,
         )
 
@@ -388,3 +423,11 @@ class Event(relay.Node):
         return [
             EventOrganisation(role=row.role, organisation_id=row.organisation_id) for row in rows
         ]
+
+    @strawberry.field(
+        description="Every change to the event, oldest first, with who made it and a snapshot; "
+        "editors only (anyone else gets an empty list)."
+    )
+    async def revisions(self, info: strawberry.Info[Context]) -> list[EventRevision]:
+        rows = await info.context.loaders.revisions_by_event.load(self.id)
+        return [EventRevision.from_row(row) for row in rows]

@@ -6,6 +6,7 @@ The tree:
   + ValidationFailed - the input breaks one or more rules; carries every FieldError found.
   + NotFound - the thing to act on does not exist.
   + Conflict - the write clashes with content stored meanwhile (e.g. a slug taken concurrently).
+    + StaleVersion - the change was based on a version that is no longer the stored one.
   + PermissionDenied - the viewer may not make this change.
 """
 
@@ -56,16 +57,29 @@ class ValidationFailed(ContentError):
 
 
 class NotFound(ContentError):
-    """The thing to act on does not exist."""
+    """The thing to act on does not exist; `key` names what it was looked up by."""
 
-    def __init__(self, kind: str, slug: str) -> None:
+    def __init__(self, kind: str, slug: str, *, key: str = "slug") -> None:
         self.kind = kind
         self.slug = slug
-        super().__init__(f"no {kind} with slug '{slug}'")
+        super().__init__(f"no {kind} with {key} '{slug}'")
 
 
 class Conflict(ContentError):
     """The write clashes with content stored meanwhile, such as a slug taken concurrently."""
+
+
+class StaleVersion(Conflict):
+    """The change was based on `expected`, but the stored version is now `current_version`."""
+
+    def __init__(self, kind: str, expected: int, current_version: int) -> None:
+        self.kind = kind
+        self.expected = expected
+        self.current_version = current_version
+        super().__init__(
+            f"the {kind} changed since version {expected}: it is at version {current_version} "
+            "now; fetch it again and reapply your change"
+        )
 
 
 class PermissionDenied(ContentError):

@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from schema.api import DOCUMENT_CACHE_SIZE, MAX_QUERY_DEPTH, build_schema
+from schema.api import DOCUMENT_CACHE_SIZE, build_schema
 from server.database import Database
 from server.settings import Settings
 from tests.schema.conftest import ContextFactory
@@ -52,6 +52,38 @@ def test_root_fields(schema: strawberry.Schema) -> None:
     }
 
 
+def test_root_mutations(schema: strawberry.Schema) -> None:
+    assert schema._schema.mutation_type is not None
+    assert set(schema._schema.mutation_type.fields) == {
+        *(f"{verb}Event" for verb in ("create", "update", "publish", "unpublish", "delete")),
+        "restoreEventRevision",
+        "addParticipant",
+        "removeParticipant",
+        "reorderParticipants",
+        *(
+            f"{verb}{kind}"
+            for verb in ("create", "update", "delete")
+            for kind in ("Recording", "Person", "Committee", "Organisation", "Topic")
+        ),
+        "createApiToken",
+        "revokeApiToken",
+    }
+
+
+def test_every_content_mutation_answers_with_its_success_or_a_typed_error(
+    schema: strawberry.Schema,
+) -> None:
+    errors = {"ValidationError", "NotFoundError", "ConflictError", "PermissionDeniedError"}
+    assert schema._schema.mutation_type is not None
+    for name, field in schema._schema.mutation_type.fields.items():
+        if name.endswith("ApiToken"):
+            continue
+        result = field.type.of_type  # non-null
+        members = {member.name for member in result.types}
+        assert members - errors == {result.name.removesuffix("Result") + "Success"}, name
+        assert errors <= members, name
+
+
 async def test_a_schema_can_be_built_once_per_app(
     db: Database, settings: Settings, anonymous: ContextFactory
 ) -> None:
@@ -62,7 +94,7 @@ async def test_a_schema_can_be_built_once_per_app(
 
 
 async def test_queries_deeper_than_the_limit_are_refused(
-    db: Database, schema: strawberry.Schema, anonymous: ContextFactory
+    db: Database, schema: strawberry.Schema, settings: Settings, anonymous: ContextFactory
 ) -> None:
     loop = "events { participants { person { " * 4 + "name" + " } } }" * 4
     document = "{ " + loop.replace("events {", "events(first: 1) { nodes {", 1) + " } }"
@@ -72,7 +104,7 @@ async def test_queries_deeper_than_the_limit_are_refused(
     assert result.errors is not None
     assert (
         result.errors[0].message
-        == f"'anonymous' exceeds maximum operation depth of {MAX_QUERY_DEPTH}"
+        == f"'anonymous' exceeds maximum operation depth of {settings.graphql_max_depth}"
     )
 
 

@@ -42,6 +42,7 @@ from server.content.queries.events import (
     visible_events,
 )
 from server.content.queries.paging import OrderDirection, Page, PageRequest
+from server.content.queries.revisions import revisions_by_event_ids
 
 __all__ = [
     "EventFilter",
@@ -75,6 +76,7 @@ __all__ = [
     "people_by_ids",
     "recordings_by_event_ids",
     "recordings_by_ids",
+    "revisions_by_event_ids",
     "topics_by_event_ids",
     "topics_by_ids",
     "visible_events",

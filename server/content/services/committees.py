@@ -8,9 +8,16 @@ from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import FieldError, ValidationFailed
-from server.content.models import Committee, CommitteeMember, Person
-from server.content.services.inputs import CommitteeInput, CommitteeMemberInput
+from server.content.errors import ErrorCode, FieldError, ValidationFailed
+from server.content.models import Committee, CommitteeMember, Event, Person
+from server.content.services import editing
+from server.content.services.inputs import (
+    CommitteeInput,
+    CommitteeMemberInput,
+    CommitteePatch,
+    apply_patch,
+)
+from server.content.services.stored import stored_committee
 from server.content.services.validation import (
     Checker,
     DatabaseLookup,
@@ -19,6 +26,8 @@ from server.content.services.validation import (
     max_length,
 )
 from server.content.services.writes import Change, require_writer, save_row, sync_children
+
+DESCRIPTION_LENGTH = 10_000
 
 
 def normalise_committee(data: CommitteeInput) -> CommitteeInput:
@@ -39,6 +48,7 @@ async def validate_committee(
     check = Checker()
     check.slug("slug", data.slug)
     check.text("name", data.name, max_length(Committee, "name"), required=True)
+    check.text("description", data.description, DESCRIPTION_LENGTH)
     for index, member in enumerate(data.members):
         at = check.at(f"members[{index}]")
         at.required("person", member.person)
@@ -53,13 +63,14 @@ async def validate_committee(
     return check.errors
 
 
-async def upsert_committee(viewer: Viewer, data: CommitteeInput) -> tuple[Committee, Change]:
-    """Creates the committee with this slug, or updates it (and its members) to match."""
-    require_writer(viewer)
-    data = normalise_committee(data)
-    lookup = DatabaseLookup()
-    if errors := await validate_committee(data, lookup=lookup):
-        raise ValidationFailed(errors)
+async def _write_committee(
+    viewer: Viewer,
+    data: CommitteeInput,
+    existing: Committee | None,
+    lookup: DatabaseLookup,
+    *,
+    version: int | None = None,
+) -> tuple[Committee, Change]:
     person_ids = await lookup.ids(Person, {m.person for m in data.members})
 
     async def sync(committee: Committee) -> bool:
@@ -74,9 +85,57 @@ async def upsert_committee(viewer: Viewer, data: CommitteeInput) -> tuple[Commit
         )
 
     values = {"slug": data.slug, "name": data.name, "description": data.description}
-    existing = await Committee.get_or_none(slug=data.slug)
     async with in_transaction():  # the index work commits with the change, or not at all
-        row, change = await save_row(Committee, existing, values, sync)
+        row, change = await save_row(Committee, existing, values, sync, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_committee_dependents(row.id)
     return row, change
+
+
+COMMITTEES = editing.Editable(
+    model=Committee,
+    noun="committee",
+    normalise=normalise_committee,
+    validate=validate_committee,
+    stored=stored_committee,
+    write=_write_committee,
+)
+
+
+async def upsert_committee(viewer: Viewer, data: CommitteeInput) -> tuple[Committee, Change]:
+    """Creates the committee with this slug, or updates it (and its members) to match."""
+    return await editing.upsert(viewer, COMMITTEES, data)
+
+
+async def create_committee(viewer: Viewer, data: CommitteeInput) -> Committee:
+    """Creates a new committee; its slug must be free."""
+    return await editing.create(viewer, COMMITTEES, data)
+
+
+async def update_committee(
+    viewer: Viewer, slug: str, patch: CommitteePatch, *, version: int
+) -> Committee:
+    """Changes the committee with this slug (a members list replaces its members), if it is
+    still at `version`."""
+    return await editing.update(
+        viewer, COMMITTEES, slug, lambda current: apply_patch(current, patch), version=version
+    )
+
+
+async def delete_committee(viewer: Viewer, slug: str, *, version: int | None = None) -> Committee:
+    """Deletes the committee with this slug and its members' seats; a committee that still
+    runs events is kept."""
+    require_writer(viewer)
+    async with in_transaction():
+        committee = await editing.claim_by_slug(Committee, "committee", slug, version)
+        events = await Event.filter(committee_id=committee.id).count()
+        if events:
+            raise ValidationFailed([FieldError(
+                "slug",
+                f"{committee.name} still runs {events} event(s); move or delete them first",
+                ErrorCode.IN_USE,
+            )])
+        # Before the seats go: the members' documents list the committee.
+        await outbox.mark_committee_dependents(committee.id)
+        await committee.delete()
+    return committee

@@ -1,17 +1,18 @@
-"""Write services for events and everything listed on them."""
+"""Write services for events and everything listed on them; every change is kept as a revision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from tortoise import timezone
-
 from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import ErrorCode, FieldError, NotFound, ValidationFailed
+from server.content.errors import ErrorCode, FieldError
 from server.content.models import (
     Committee,
     Event,
@@ -23,15 +24,20 @@ from server.content.models import (
     Participation,
     Person,
     Recording,
+    RevisionAction,
     Topic,
 )
+from server.content.services import editing
 from server.content.services.inputs import (
     EventInput,
     EventOrganisationInput,
+    EventPatch,
     ImageInput,
-    ParticipantInput,
     RecordingInput,
+    apply_patch,
 )
+from server.content.services.revisions import action_for, record_revision
+from server.content.services.stored import stored_event
 from server.content.services.validation import (
     Checker,
     DatabaseLookup,
@@ -41,6 +47,24 @@ from server.content.services.validation import (
     max_length,
 )
 from server.content.services.writes import Change, require_writer, save_row, sync_children
+
+SUMMARY_LENGTH = 1_000
+BODY_LENGTH = 100_000
+OUTCOMES_LENGTH = 20_000
+EDITOR_NOTE_LENGTH = 5_000
+
+
+def normalise_recording(data: RecordingInput) -> RecordingInput:
+    """The recording with surrounding whitespace removed and a blank URL as None."""
+    return RecordingInput(
+        title=clean(data.title), platform=data.platform, url=clean_optional(data.url)
+    )
+
+
+def check_recording(check: Checker, data: RecordingInput) -> None:
+    """The rules of one recording, recorded on `check` (already nested where it belongs)."""
+    check.text("title", data.title, max_length(Recording, "title"), required=True)
+    check.url("url", data.url, max_length(Recording, "url"))
 
 
 def normalise_event(data: EventInput) -> EventInput:
@@ -68,10 +92,9 @@ def normalise_event(data: EventInput) -> EventInput:
             EventOrganisationInput(organisation=o.organisation, role=clean(o.role))
             for o in data.organisations
         ],
-        recordings=[
-            RecordingInput(title=clean(r.title), platform=r.platform, url=clean_optional(r.url))
-            for r in data.recordings
-        ],
+        recordings=None
+        if data.recordings is None
+        else [normalise_recording(r) for r in data.recordings],
         outcomes=clean_optional(data.outcomes),
         editor_note=clean_optional(data.editor_note),
         body=clean(data.body),
@@ -81,7 +104,11 @@ def normalise_event(data: EventInput) -> EventInput:
 def _check_fields(data: EventInput, check: Checker) -> None:
     check.slug("slug", data.slug)
     check.text("title", data.title, max_length(Event, "title"), required=True)
+    check.text("summary", data.summary, SUMMARY_LENGTH)
     check.text("place", data.place, max_length(Event, "place"))
+    check.text("body", data.body, BODY_LENGTH)
+    check.text("outcomes", data.outcomes, OUTCOMES_LENGTH)
+    check.text("editor_note", data.editor_note, EDITOR_NOTE_LENGTH)
     if check.required("dates", data.dates):
         for index, day in enumerate(data.dates):
             check.plausible_date(f"dates[{index}]", day)
@@ -122,10 +149,8 @@ def _check_lists(data: EventInput, check: Checker) -> None:
         [o.organisation for o in data.organisations],
         lambda slug: f"organisation '{slug}'",
     )
-    for index, r in enumerate(data.recordings):
-        at = check.at(f"recordings[{index}]")
-        at.text("title", r.title, max_length(Recording, "title"), required=True)
-        at.url("url", r.url, max_length(Recording, "url"))
+    for index, r in enumerate(data.recordings or []):
+        check_recording(check.at(f"recordings[{index}]"), r)
 
 
 async def validate_event(data: EventInput, *, lookup: SlugLookup | None = None) -> list[FieldError]:
@@ -163,13 +188,17 @@ def _published_at(status: EventStatus, existing: Event | None) -> datetime | Non
     return timezone.now()
 
 
-async def upsert_event(viewer: Viewer, data: EventInput) -> tuple[Event, Change]:
-    """Creates the event with this slug, or updates it and its lists to match `data`."""
-    require_writer(viewer)
-    data = normalise_event(data)
-    lookup = DatabaseLookup()
-    if errors := await validate_event(data, lookup=lookup):
-        raise ValidationFailed(errors)
+async def write_event(
+    viewer: Viewer,
+    data: EventInput,
+    existing: Event | None,
+    lookup: DatabaseLookup,
+    *,
+    version: int | None = None,
+    action: RevisionAction | None = None,
+) -> tuple[Event, Change]:
+    """Writes a valid, normalised event and its lists; a change is marked for the index and
+    kept as a revision (`action`, or what the change did) in the same transaction."""
     committee_ids = await lookup.ids(Committee, {data.committee} if data.committee else set())
     topic_ids = await lookup.ids(Topic, set(data.topics))
     person_ids = await lookup.ids(Person, {p.person for p in data.participants})
@@ -218,19 +247,21 @@ async def upsert_event(viewer: Viewer, data: EventInput) -> tuple[Event, Change]
                 ],
                 key=("organisation_id",),
             ),
-            await sync_children(
-                Recording,
-                parent,
-                [
-                    {"title": r.title, "platform": r.platform, "url": r.url, "position": i}
-                    for i, r in enumerate(data.recordings)
-                ],
-                key=("position",),
-            ),
         ]
+        if data.recordings is not None:
+            changes.append(
+                await sync_children(
+                    Recording,
+                    parent,
+                    [
+                        {"title": r.title, "platform": r.platform, "url": r.url, "position": i}
+                        for i, r in enumerate(data.recordings)
+                    ],
+                    key=("position",),
+                )
+            )
         return any(changes)
 
-    existing = await Event.get_or_none(slug=data.slug)
     image = data.image or ImageInput()
     values = {
         "slug": data.slug,
@@ -252,21 +283,65 @@ async def upsert_event(viewer: Viewer, data: EventInput) -> tuple[Event, Change]
         "body": data.body,
         "published_at": _published_at(data.status, existing),
     }
-    async with in_transaction():  # the index work commits with the change, or not at all
-        row, change = await save_row(Event, existing, values, sync)
+    status_before = existing.status if existing is not None else None
+    async with in_transaction():  # the index work and the revision commit with the change
+        row, change = await save_row(Event, existing, values, sync, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_events([row.id])
+            done = action or action_for(change, status_before, data.status)
+            await record_revision(viewer, row, done, data)
     return row, change
 
 
-async def delete_event(viewer: Viewer, slug: str) -> Event:
+EVENTS = editing.Editable(
+    model=Event,
+    noun="event",
+    normalise=normalise_event,
+    validate=validate_event,
+    stored=stored_event,
+    write=write_event,
+)
+
+
+async def upsert_event(viewer: Viewer, data: EventInput) -> tuple[Event, Change]:
+    """Creates the event with this slug, or updates it and its lists to match `data`."""
+    return await editing.upsert(viewer, EVENTS, data)
+
+
+async def create_event(viewer: Viewer, data: EventInput) -> Event:
+    """Creates a new event (a draft unless `data` says otherwise); its slug must be free."""
+    return await editing.create(viewer, EVENTS, data)
+
+
+async def update_event(viewer: Viewer, slug: str, patch: EventPatch, *, version: int) -> Event:
+    """Changes the event with this slug, if it is still at `version`."""
+    return await edit_event(
+        viewer, slug, lambda current: apply_patch(current, patch), version=version
+    )
+
+
+async def edit_event(
+    viewer: Viewer,
+    slug: str,
+    change: Callable[[EventInput], EventInput],
+    *,
+    version: int,
+    action: RevisionAction | None = None,
+) -> Event:
+    """Applies `change` to the stored event, if it is still at `version`: the update that
+    every other change to an event (publishing, participants, restoring) goes through."""
+    kind = EVENTS if action is None else replace(EVENTS, write=partial(write_event, action=action))
+    return await editing.update(viewer, kind, slug, change, version=version)
+
+
+async def delete_event(viewer: Viewer, slug: str, *, version: int | None = None) -> Event:
     """Deletes the event with this slug and everything that hangs off it; its search
-    documents (and its transcript passages) are removed by the index sync."""
+    documents (and its transcript passages) are removed by the index sync, and its
+    history is kept, ending with a DELETE revision."""
     require_writer(viewer)
     async with in_transaction():
-        event = await Event.get_or_none(slug=slug)
-        if event is None:
-            raise NotFound("event", slug)
+        event = await editing.claim_by_slug(Event, "event", slug, version)
         await outbox.mark_events([event.id])
+        await record_revision(viewer, event, RevisionAction.DELETE, await stored_event(event))
         await event.delete()
     return event

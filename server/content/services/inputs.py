@@ -1,11 +1,33 @@
-"""What the write services accept: one frozen dataclass per kind, references given as slugs."""
+"""What the write services accept: one frozen dataclass per kind, references given as slugs.
+
+`<Kind>Input` is a whole object, as seeding and the create services take it;
+`<Kind>Patch` is a change to a stored one, whose fields left UNSET keep their value.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from enum import Enum
+from typing import Any, Literal, TypeVar
 
 from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
+
+
+class Unset(Enum):
+    """The type of UNSET: a patch field the caller did not give (unlike None, which clears)."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset.UNSET
+Maybe = Literal[Unset.UNSET]
+"""`str | Maybe` reads as: a string, or not given."""
+
+InputT = TypeVar("InputT")
 
 
 @dataclass(frozen=True)
@@ -124,7 +146,86 @@ class EventInput:
     image: ImageInput | None = None
     participants: list[ParticipantInput] = field(default_factory=list)
     organisations: list[EventOrganisationInput] = field(default_factory=list)
-    recordings: list[RecordingInput] = field(default_factory=list)
+    # None leaves the stored recordings alone (the API edits them one by one); a list
+    # replaces them, matched by position, as a seed file does.
+    recordings: list[RecordingInput] | None = None
     outcomes: str | None = None
     editor_note: str | None = None
     body: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationPatch:
+    """Changes to an organisation; a new slug renames it."""
+
+    slug: str | Maybe = UNSET
+    name: str | Maybe = UNSET
+    url: str | None | Maybe = UNSET
+
+
+@dataclass(frozen=True)
+class TopicPatch:
+    """Changes to a topic; a new slug renames it."""
+
+    slug: str | Maybe = UNSET
+    name: str | Maybe = UNSET
+
+
+@dataclass(frozen=True)
+class PersonPatch:
+    """Changes to a person; lists given replace the stored ones."""
+
+    slug: str | Maybe = UNSET
+    name: str | Maybe = UNSET
+    bio: str | Maybe = UNSET
+    affiliations: list[AffiliationInput] | Maybe = UNSET
+    links: list[LinkInput] | Maybe = UNSET
+
+
+@dataclass(frozen=True)
+class CommitteePatch:
+    """Changes to a committee; a members list given replaces the stored one."""
+
+    slug: str | Maybe = UNSET
+    name: str | Maybe = UNSET
+    description: str | Maybe = UNSET
+    members: list[CommitteeMemberInput] | Maybe = UNSET
+
+
+@dataclass(frozen=True)
+class EventPatch:
+    """Changes to an event; lists given replace the stored ones, in order.
+
+    Its status changes only by publishing or unpublishing, and its recordings one by one.
+    """
+
+    slug: str | Maybe = UNSET
+    title: str | Maybe = UNSET
+    dates: list[date] | Maybe = UNSET
+    committee: str | None | Maybe = UNSET
+    summary: str | Maybe = UNSET
+    place: str | None | Maybe = UNSET
+    format: EventFormat | None | Maybe = UNSET
+    platform: Platform | None | Maybe = UNSET
+    topics: list[str] | Maybe = UNSET
+    image: ImageInput | None | Maybe = UNSET
+    participants: list[ParticipantInput] | Maybe = UNSET
+    organisations: list[EventOrganisationInput] | Maybe = UNSET
+    outcomes: str | None | Maybe = UNSET
+    editor_note: str | None | Maybe = UNSET
+    body: str | Maybe = UNSET
+
+
+@dataclass(frozen=True)
+class RecordingPatch:
+    """Changes to a recording."""
+
+    title: str | Maybe = UNSET
+    platform: Platform | None | Maybe = UNSET
+    url: str | None | Maybe = UNSET
+
+
+def apply_patch(current: InputT, patch: Any) -> InputT:
+    """`current` with every field the patch gives replaced by the patch's value."""
+    given = {f.name: getattr(patch, f.name) for f in fields(patch)}
+    return replace(current, **{name: value for name, value in given.items() if value is not UNSET})  # type: ignore[type-var]

@@ -8,11 +8,14 @@ from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import FieldError, ValidationFailed
-from server.content.models import Organisation
-from server.content.services.inputs import OrganisationInput
+from server.content.errors import ErrorCode, FieldError, ValidationFailed
+from server.content.models import EventOrganisation, Organisation, PersonAffiliation
+from server.content.services import editing
+from server.content.services.inputs import OrganisationInput, OrganisationPatch, apply_patch
+from server.content.services.stored import stored_organisation
 from server.content.services.validation import (
     Checker,
+    DatabaseLookup,
     SlugLookup,
     clean,
     clean_optional,
@@ -38,19 +41,69 @@ async def validate_organisation(
     return check.errors
 
 
+async def _write_organisation(
+    viewer: Viewer,
+    data: OrganisationInput,
+    existing: Organisation | None,
+    lookup: DatabaseLookup,
+    *,
+    version: int | None = None,
+) -> tuple[Organisation, Change]:
+    values = {"slug": data.slug, "name": data.name, "url": data.url}
+    async with in_transaction():  # the index work commits with the change, or not at all
+        row, change = await save_row(Organisation, existing, values, version=version)
+        if change is not Change.UNCHANGED:
+            await outbox.mark_organisation_dependents(row.id)
+    return row, change
+
+
+ORGANISATIONS = editing.Editable(
+    model=Organisation,
+    noun="organisation",
+    normalise=normalise_organisation,
+    validate=validate_organisation,
+    stored=stored_organisation,
+    write=_write_organisation,
+)
+
+
 async def upsert_organisation(
     viewer: Viewer, data: OrganisationInput
 ) -> tuple[Organisation, Change]:
     """Creates the organisation with this slug, or updates it to match `data`."""
+    return await editing.upsert(viewer, ORGANISATIONS, data)
+
+
+async def create_organisation(viewer: Viewer, data: OrganisationInput) -> Organisation:
+    """Creates a new organisation; its slug must be free."""
+    return await editing.create(viewer, ORGANISATIONS, data)
+
+
+async def update_organisation(
+    viewer: Viewer, slug: str, patch: OrganisationPatch, *, version: int
+) -> Organisation:
+    """Changes the organisation with this slug, if it is still at `version`."""
+    return await editing.update(
+        viewer, ORGANISATIONS, slug, lambda current: apply_patch(current, patch), version=version
+    )
+
+
+async def delete_organisation(
+    viewer: Viewer, slug: str, *, version: int | None = None
+) -> Organisation:
+    """Deletes the organisation with this slug; one that people or events still name is kept."""
     require_writer(viewer)
-    data = normalise_organisation(data)
-    if errors := await validate_organisation(data):
-        raise ValidationFailed(errors)
-    existing = await Organisation.get_or_none(slug=data.slug)
-    async with in_transaction():  # the index work commits with the change, or not at all
-        row, change = await save_row(
-            Organisation, existing, {"slug": data.slug, "name": data.name, "url": data.url}
-        )
-        if change is not Change.UNCHANGED:
-            await outbox.mark_organisation_dependents(row.id)
-    return row, change
+    async with in_transaction():
+        organisation = await editing.claim_by_slug(Organisation, "organisation", slug, version)
+        people = await PersonAffiliation.filter(organisation_id=organisation.id).count()
+        events = await EventOrganisation.filter(organisation_id=organisation.id).count()
+        if people or events:
+            raise ValidationFailed([FieldError(
+                "slug",
+                f"{organisation.name} is still named in {people} affiliation(s) and by "
+                f"{events} event(s); remove it from them first",
+                ErrorCode.IN_USE,
+            )])
+        await outbox.mark_organisation_dependents(organisation.id)
+        await organisation.delete()
+    return organisation

@@ -8,15 +8,25 @@ from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import ErrorCode, FieldError, NotFound, ValidationFailed
+from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.models import (
+    Committee,
     CommitteeMember,
     Organisation,
     Participation,
     Person,
     PersonAffiliation,
 )
-from server.content.services.inputs import AffiliationInput, LinkInput, PersonInput
+from server.content.services import editing
+from server.content.services.inputs import (
+    AffiliationInput,
+    LinkInput,
+    PersonInput,
+    PersonPatch,
+    apply_patch,
+)
+from server.content.services.revisions import revise_events
+from server.content.services.stored import stored_person
 from server.content.services.validation import (
     Checker,
     DatabaseLookup,
@@ -25,8 +35,15 @@ from server.content.services.validation import (
     clean_optional,
     max_length,
 )
-from server.content.services.writes import Change, require_writer, save_row, sync_children
+from server.content.services.writes import (
+    Change,
+    bump_versions,
+    require_writer,
+    save_row,
+    sync_children,
+)
 
+BIO_LENGTH = 10_000
 LINK_LABEL_LENGTH = 200
 LINK_URL_LENGTH = max_length(Organisation, "url")  # the same limit as every URL column
 
@@ -53,6 +70,7 @@ async def validate_person(
     check = Checker()
     check.slug("slug", data.slug)
     check.text("name", data.name, max_length(Person, "name"), required=True)
+    check.text("bio", data.bio, BIO_LENGTH)
     for index, affiliation in enumerate(data.affiliations):
         at = check.at(f"affiliations[{index}]")
         if affiliation.title is None and affiliation.organisation is None:
@@ -74,13 +92,14 @@ async def validate_person(
     return check.errors
 
 
-async def upsert_person(viewer: Viewer, data: PersonInput) -> tuple[Person, Change]:
-    """Creates the person with this slug, or updates them (and their affiliations) to match."""
-    require_writer(viewer)
-    data = normalise_person(data)
-    lookup = DatabaseLookup()
-    if errors := await validate_person(data, lookup=lookup):
-        raise ValidationFailed(errors)
+async def _write_person(
+    viewer: Viewer,
+    data: PersonInput,
+    existing: Person | None,
+    lookup: DatabaseLookup,
+    *,
+    version: int | None = None,
+) -> tuple[Person, Change]:
     organisation_ids = await lookup.ids(
         Organisation, {a.organisation for a in data.affiliations if a.organisation}
     )
@@ -106,34 +125,65 @@ async def upsert_person(viewer: Viewer, data: PersonInput) -> tuple[Person, Chan
         "bio": data.bio,
         "links": [{"label": link.label, "url": link.url} for link in data.links],
     }
-    existing = await Person.get_or_none(slug=data.slug)
     async with in_transaction():  # the index work commits with the change, or not at all
-        row, change = await save_row(Person, existing, values, sync)
+        row, change = await save_row(Person, existing, values, sync, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_person_and_dependents(row.id)
     return row, change
 
 
-async def delete_person(viewer: Viewer, slug: str, *, force: bool = False) -> Person:
+PEOPLE = editing.Editable(
+    model=Person,
+    noun="person",
+    normalise=normalise_person,
+    validate=validate_person,
+    stored=stored_person,
+    write=_write_person,
+)
+
+
+async def upsert_person(viewer: Viewer, data: PersonInput) -> tuple[Person, Change]:
+    """Creates the person with this slug, or updates them (and their affiliations) to match."""
+    return await editing.upsert(viewer, PEOPLE, data)
+
+
+async def create_person(viewer: Viewer, data: PersonInput) -> Person:
+    """Creates a new person; their slug must be free."""
+    return await editing.create(viewer, PEOPLE, data)
+
+
+async def update_person(viewer: Viewer, slug: str, patch: PersonPatch, *, version: int) -> Person:
+    """Changes the person with this slug, if they are still at `version`."""
+    return await editing.update(
+        viewer, PEOPLE, slug, lambda current: apply_patch(current, patch), version=version
+    )
+
+
+async def delete_person(
+    viewer: Viewer, slug: str, *, force: bool = False, version: int | None = None
+) -> Person:
     """Deletes the person with this slug. Someone who still takes part in events is only
     deleted with `force`, which removes those participations too; the events that named
-    them are re-indexed."""
+    them get a new version and revision, and are re-indexed."""
     require_writer(viewer)
     async with in_transaction():
-        person = await Person.get_or_none(slug=slug)
-        if person is None:
-            raise NotFound("person", slug)
-        taking_part = await Participation.filter(person_id=person.id).count()
-        seats = await CommitteeMember.filter(person_id=person.id).count()
-        if (taking_part or seats) and not force:
+        person = await editing.claim_by_slug(Person, "person", slug, version)
+        taking_part = Participation.filter(person_id=person.id).values_list("event_id", flat=True)
+        event_ids: list[int] = sorted(set(await taking_part))  # type: ignore[arg-type]
+        committee_ids: list[int] = await CommitteeMember.filter(  # type: ignore[assignment]
+            person_id=person.id
+        ).values_list("committee_id", flat=True)
+        if (event_ids or committee_ids) and not force:
             raise ValidationFailed([FieldError(
                 "force",
-                f"{person.name} still takes part in {taking_part} event(s) and sits on "
-                f"{seats} committee(s); pass force to remove those too",
+                f"{person.name} still takes part in {len(event_ids)} event(s) and sits on "
+                f"{len(committee_ids)} committee(s); pass force to remove those too",
                 ErrorCode.IN_USE,
             )])
         await outbox.mark_person_and_dependents(person.id)
         await Participation.filter(person_id=person.id).delete()
         await CommitteeMember.filter(person_id=person.id).delete()
         await person.delete()
+        await bump_versions(Committee, committee_ids)
+        await revise_events(viewer, event_ids)
     return person

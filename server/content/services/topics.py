@@ -8,11 +8,14 @@ from tortoise.transactions import in_transaction
 
 from search import outbox
 from server.auth.viewer import Viewer
-from server.content.errors import FieldError, ValidationFailed
-from server.content.models import Topic
-from server.content.services.inputs import TopicInput
+from server.content.errors import ErrorCode, FieldError, ValidationFailed
+from server.content.models import EventTopic, Topic
+from server.content.services import editing
+from server.content.services.inputs import TopicInput, TopicPatch, apply_patch
+from server.content.services.stored import stored_topic
 from server.content.services.validation import (
     Checker,
+    DatabaseLookup,
     SlugLookup,
     clean,
     max_length,
@@ -34,15 +37,62 @@ async def validate_topic(data: TopicInput, *, lookup: SlugLookup | None = None) 
     return check.errors
 
 
-async def upsert_topic(viewer: Viewer, data: TopicInput) -> tuple[Topic, Change]:
-    """Creates the topic with this slug, or updates it to match `data`."""
-    require_writer(viewer)
-    data = normalise_topic(data)
-    if errors := await validate_topic(data):
-        raise ValidationFailed(errors)
-    existing = await Topic.get_or_none(slug=data.slug)
+async def _write_topic(
+    viewer: Viewer,
+    data: TopicInput,
+    existing: Topic | None,
+    lookup: DatabaseLookup,
+    *,
+    version: int | None = None,
+) -> tuple[Topic, Change]:
     async with in_transaction():  # the index work commits with the change, or not at all
-        row, change = await save_row(Topic, existing, {"slug": data.slug, "name": data.name})
+        row, change = await save_row(
+            Topic, existing, {"slug": data.slug, "name": data.name}, version=version
+        )
         if change is not Change.UNCHANGED:
             await outbox.mark_topic_dependents(row.id)
     return row, change
+
+
+TOPICS = editing.Editable(
+    model=Topic,
+    noun="topic",
+    normalise=normalise_topic,
+    validate=validate_topic,
+    stored=stored_topic,
+    write=_write_topic,
+)
+
+
+async def upsert_topic(viewer: Viewer, data: TopicInput) -> tuple[Topic, Change]:
+    """Creates the topic with this slug, or updates it to match `data`."""
+    return await editing.upsert(viewer, TOPICS, data)
+
+
+async def create_topic(viewer: Viewer, data: TopicInput) -> Topic:
+    """Creates a new topic; its slug must be free."""
+    return await editing.create(viewer, TOPICS, data)
+
+
+async def update_topic(viewer: Viewer, slug: str, patch: TopicPatch, *, version: int) -> Topic:
+    """Changes the topic with this slug, if it is still at `version`."""
+    return await editing.update(
+        viewer, TOPICS, slug, lambda current: apply_patch(current, patch), version=version
+    )
+
+
+async def delete_topic(viewer: Viewer, slug: str, *, version: int | None = None) -> Topic:
+    """Deletes the topic with this slug; a topic events are still tagged with is kept."""
+    require_writer(viewer)
+    async with in_transaction():
+        topic = await editing.claim_by_slug(Topic, "topic", slug, version)
+        tagged = await EventTopic.filter(topic_id=topic.id).count()
+        if tagged:
+            raise ValidationFailed([FieldError(
+                "slug",
+                f"{topic.name} still tags {tagged} event(s); remove it from them first",
+                ErrorCode.IN_USE,
+            )])
+        await outbox.mark_topic_dependents(topic.id)
+        await topic.delete()
+    return topic

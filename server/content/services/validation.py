@@ -36,6 +36,12 @@ def max_length(model: type[Model], column: str) -> int | None:
     return getattr(model._meta.fields_map[column], "max_length", None)
 
 
+def fits(model: type[Model], column: str, value: str) -> bool:
+    """Whether `value` is short enough to be stored in (or compared with) `model.column`."""
+    limit = max_length(model, column)
+    return limit is None or len(value) <= limit
+
+
 def _join(prefix: str, field: str) -> str:
     if not prefix:
         return field
@@ -149,7 +155,8 @@ class DatabaseLookup:
     async def ids(self, model: type[Model], slugs: Collection[str]) -> dict[str, int]:
         """The ids of the rows named by `slugs` that exist."""
         known = self._ids.setdefault(model, {})
-        wanted = set(slugs) - known.keys()
+        # A slug longer than the column holds names nothing (and the ORM refuses to compare it).
+        wanted = {slug for slug in set(slugs) - known.keys() if fits(model, "slug", slug)}
         if wanted:
             rows = await model.filter(slug__in=sorted(wanted)).values_list("slug", "id")
             known.update((slug, id_) for slug, id_ in rows)

@@ -1,0 +1,10 @@
+"""What keeps hostile documents off the resolvers: the validation rules and extensions of the endpoint.
+
+cost.py               a worst-case cost per document, lists multiplied by their page size
+shape.py              field repeats, directives and fragment bombs, checked before other rules
+guarded_validation.py validation in two passes, cheap limits first, both cached
+extensions.py         the extensions and rules above, built from the settings
+nul_characters.py     NUL characters in string input refused (PostgreSQL cannot hold them)
+suggestions.py        "Did you mean …?" removed from errors while introspection is off
+error_codes.py        BAD_USER_INPUT or INTERNAL_SERVER_ERROR on resolver errors; masking
+"""

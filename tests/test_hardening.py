@@ -1,0 +1,183 @@
+"""The app's own defences: body size, CORS, per-environment switches, and masked internal errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from tortoise import Tortoise
+
+from server.app import create_app
+from server.content import queries
+from server.database import Database
+from server.settings import Environment, Settings
+from tests.asgi import running
+
+SITE = "https://site.example"
+ELSEWHERE = "https://elsewhere.example"
+PREFLIGHT = {
+    "access-control-request-method": "POST",
+    "access-control-request-headers": "content-type",
+}
+TYPENAME = {"query": "{ __typename }"}
+
+
+async def test_a_body_over_the_limit_is_refused_before_it_is_parsed(
+    db: Database, app_settings: Settings
+) -> None:
+    settings = app_settings.model_copy(update={"max_body_bytes": 2048})
+    padded = {"query": "{ __typename }", "variables": {"padding": "x" * 4096}}
+
+    async def chunks() -> AsyncIterator[bytes]:
+        # No Content-Length: the limit counts what arrives.
+        for _ in range(8):
+            yield b" " * 512
+
+    async with running(create_app(settings, db)) as client:
+        declared = await client.post("/graphql", json=padded)
+        streamed = await client.post(
+            "/graphql", content=chunks(), headers={"content-type": "application/json"}
+        )
+        small = await client.post("/graphql", json=TYPENAME)
+
+    assert declared.status_code == streamed.status_code == 413
+    assert "content-length" not in streamed.request.headers
+    assert small.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_cors_is_closed_by_default(db: Database, app_settings: Settings) -> None:
+    assert app_settings.cors_allowed_origins == []
+    async with running(create_app(app_settings, db)) as client:
+        preflight = await client.options("/graphql", headers={"origin": SITE, **PREFLIGHT})
+        simple = await client.post("/graphql", json=TYPENAME, headers={"origin": SITE})
+
+    assert preflight.status_code == 405
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-origin" not in simple.headers
+
+
+async def test_cors_lets_the_configured_origins_in_and_only_them(
+    db: Database, app_settings: Settings
+) -> None:
+    settings = app_settings.model_copy(update={"cors_allowed_origins": [SITE]})
+    async with running(create_app(settings, db)) as client:
+        allowed = await client.options("/graphql", headers={"origin": SITE, **PREFLIGHT})
+        refused = await client.options("/graphql", headers={"origin": ELSEWHERE, **PREFLIGHT})
+        simple = await client.post("/graphql", json=TYPENAME, headers={"origin": SITE})
+        other = await client.post("/graphql", json=TYPENAME, headers={"origin": ELSEWHERE})
+
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == SITE
+    assert refused.status_code == 400
+    assert "access-control-allow-origin" not in refused.headers
+    assert simple.headers["access-control-allow-origin"] == SITE
+    assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        ("https://a.org, https://b.org", ["https://a.org", "https://b.org"]),
+        ('["https://a.org"]', ["https://a.org"]),
+        ("", []),
+    ],
+)
+def test_allowed_origins_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, origins: list[str]
+) -> None:
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", value)
+
+    assert Settings(_env_file=None).cors_allowed_origins == origins
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        (Environment.DEVELOPMENT, (True, True, False)),
+        (Environment.PRODUCTION, (False, False, True)),
+    ],
+)
+def test_each_environment_has_its_defaults(
+    environment: Environment, expected: tuple[bool, bool, bool]
+) -> None:
+    settings = Settings(_env_file=None, environment=environment)
+
+    assert (settings.graphiql_enabled, settings.introspection_enabled, settings.errors_masked) == (
+        expected
+    )
+
+
+async def test_production_serves_neither_graphiql_nor_introspection(
+    db: Database, app_settings: Settings
+) -> None:
+    production = app_settings.model_copy(update={"environment": Environment.PRODUCTION})
+    introspection = {"query": "{ __schema { queryType { name } } }"}
+    async with running(create_app(production, db)) as client:
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+        schema = await client.post("/graphql", json=introspection)
+    async with running(create_app(app_settings, db)) as client:
+        dev_page = await client.get("/graphql", headers={"accept": "text/html"})
+        dev_schema = await client.post("/graphql", json=introspection)
+
+    assert page.status_code == 404
+    assert "introspection has been disabled" in schema.json()["errors"][0]["message"]
+    assert dev_page.status_code == 200 and "graphiql" in dev_page.text.lower()
+    assert dev_schema.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+async def _broken_list_events(*args: object, **kwargs: object) -> object:
+    # A resolver's query failing in the database, as a dropped table or a bad migration would.
+    connection = Tortoise.get_connection("default")
+    return await connection.execute_query("SELECT secret_column FROM missing_table")
+
+
+async def test_internal_errors_are_masked_in_production(
+    db: Database, app_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "list_events", _broken_list_events)
+    production = app_settings.model_copy(update={"environment": Environment.PRODUCTION})
+    document = {"query": "{ events { totalCount } }"}
+    async with running(create_app(production, db)) as client:
+        masked = await client.post("/graphql", json=document)
+    async with running(create_app(app_settings, db)) as client:
+        unmasked = await client.post("/graphql", json=document)
+
+    assert masked.status_code == 200
+    assert masked.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "Unexpected error.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["events"],
+                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            }
+        ],
+    }
+    for leak in ("secret_column", "missing_table", "SELECT", "Traceback", ".py"):
+        assert leak not in masked.text
+    # Development shows the cause, which is what masking hides.
+    assert "missing_table" in unmasked.json()["errors"][0]["message"]
+    assert unmasked.json()["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+
+
+async def test_client_errors_keep_their_message_in_production_with_a_code(
+    db: Database, app_settings: Settings
+) -> None:
+    production = app_settings.model_copy(update={"environment": Environment.PRODUCTION})
+    async with running(create_app(production, db)) as client:
+        page = await client.post(
+            "/graphql", json={"query": '{ events(after: "x") { totalCount } }'}
+        )
+        node = await client.post("/graphql", json={"query": '{ node(id: "not-an-id") { id } }'})
+
+    assert [error(page), error(node)] == [
+        ("Invalid cursor: 'x'.", "BAD_USER_INPUT"),
+        ('Value cannot represent a GlobalID: "not-an-id".', "BAD_USER_INPUT"),
+    ]
+
+
+def error(response: httpx.Response) -> tuple[str, str]:
+    [first] = response.json()["errors"]
+    return first["message"], first["extensions"]["code"]
