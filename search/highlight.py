@@ -63,18 +63,18 @@ class Highlighter:
                 for w, token in tokens.items()
                 if token.startswith(self._stem_heads) and stem(token) in self._stems
             )
-        for text, typos, prefix in self._typos:
-            length = len(text)
-            candidates: dict[str, list[str]] = {}
-            for word, token in tokens.items():
-                if abs(len(token) - length) <= typos:
-                    candidates.setdefault(token, []).append(word)
-                if prefix and len(token) > length:  # the last word also starts longer words
-                    candidates.setdefault(token[:length], []).append(word)
-            for found, _, _ in process.extract(
-                text, list(candidates), scorer=OSA.distance, score_cutoff=typos, limit=None
-            ):
-                matched.update(candidates[found])
+        if self._typos:
+            written = list(tokens)
+            folded = [tokens[w] for w in written]
+            for text, typos, prefix in self._typos:
+                # rapidfuzz scores every word in C; the cutoff drops the rest cheaply.
+                choices = [t[: len(text)] for t in folded] if prefix else folded
+                for _, _, index in process.extract(
+                    text, choices, scorer=OSA.distance, score_cutoff=typos, limit=None
+                ):
+                    if prefix and len(folded[index]) < len(text) - typos:
+                        continue
+                    matched.add(written[index])
         return matched
 
     def learn(self, texts: Sequence[str]) -> None:
