@@ -190,12 +190,14 @@ async def test_the_app_indexes_seeded_content_in_the_background(
     }
     async with running(create_app(app_settings, db)) as client:
         await seed_directory(seeds_dir)
-        for _ in range(100):
+        # The worker writes a batch to the index, then acknowledges it: wait for both.
+        for _ in range(200):
             found = (await client.post("/graphql", json=body)).json()["data"]["search"]
-            if found["totalHits"]:
+            health = (await client.get("/healthz")).json()
+            if found["totalHits"] and health["search_backlog"]["size"] == 0:
                 break
             await asyncio.sleep(0.05)
-        health = (await client.get("/healthz")).json()
+
 
     assert found["hits"][0]["event"]["slug"] == "world-day-to-combat-desertification-2021"
     assert health["search_backlog"]["size"] == 0
