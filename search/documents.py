@@ -152,16 +152,6 @@ def documents_of_event(event: Event) -> list[Document]:
     return documents
 
 
-async def event_documents(event_id: int) -> list[Document]:
-    """The event's document and its passages; none when it is missing or not published."""
-    event = (
-        await Event.filter(id=event_id, status=EventStatus.PUBLISHED)
-        .prefetch_related(*EVENT_RELATIONS)
-        .first()
-    )
-    return documents_of_event(event) if event is not None else []
-
-
 @dataclass
 class _Passage:
     start_ms: int
@@ -247,55 +237,50 @@ def document_of_person(person: Person) -> Document:
     return document
 
 
-async def person_document(person_id: int) -> Document | None:
-    """The person's document, or None when they no longer exist."""
-    person = await Person.filter(id=person_id).prefetch_related(*PERSON_RELATIONS).first()
-    return document_of_person(person) if person is not None else None
+async def event_documents(event_ids: Sequence[int]) -> list[Document]:
+    """The documents of these events that are published (events, then their passages),
+    fetched in one query per relation."""
+    if not event_ids:
+        return []
+    events = await Event.filter(
+        id__in=list(event_ids), status=EventStatus.PUBLISHED
+    ).prefetch_related(*EVENT_RELATIONS)
+    documents: list[Document] = []
+    for event in sorted(events, key=lambda e: e.id):
+        documents.extend(documents_of_event(event))
+    return documents
+
+
+async def person_documents(person_ids: Sequence[int]) -> tuple[list[Document], list[int]]:
+    """The documents of these people, fetched in one query per relation, and the ids of
+    the people who no longer exist."""
+    if not person_ids:
+        return [], []
+    people = {
+        p.id: p
+        for p in await Person.filter(id__in=list(person_ids)).prefetch_related(*PERSON_RELATIONS)
+    }
+    found = [document_of_person(people[i]) for i in sorted(person_ids) if i in people]
+    return found, [i for i in sorted(person_ids) if i not in people]
+
+
+async def documents_for(
+    event_ids: Sequence[int], person_ids: Sequence[int]
+) -> tuple[list[Document], list[int]]:
+    """The documents of these events and people, and the ids of the people who no
+    longer exist."""
+    people, gone = await person_documents(person_ids)
+    return [*await event_documents(event_ids), *people], gone
 
 
 async def all_documents(batch_size: int = 200) -> AsyncIterator[list[Document]]:
-    """Every document the database should have in the index, in batches: events are
-    fetched `batch_size` at a time with their relations, people likewise."""
+    """Every document the database should have in the index, in batches of
+    `batch_size` events, then of `batch_size` people."""
     event_ids = (
         await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list("id", flat=True)
     )
     for start in range(0, len(event_ids), batch_size):
-        events = await Event.filter(id__in=event_ids[start : start + batch_size]).prefetch_related(
-            *EVENT_RELATIONS
-        )
-        batch: list[Document] = []
-        for event in sorted(events, key=lambda e: e.id):
-            batch.extend(documents_of_event(event))
-        yield batch
+        yield await event_documents(event_ids[start : start + batch_size])
     person_ids = await Person.all().order_by("id").values_list("id", flat=True)
     for start in range(0, len(person_ids), batch_size):
-        people = await Person.filter(
-            id__in=person_ids[start : start + batch_size]
-        ).prefetch_related(*PERSON_RELATIONS)
-        yield [document_of_person(person) for person in sorted(people, key=lambda p: p.id)]
-
-
-async def documents_for(
-    event_ids: list[int], person_ids: list[int]
-) -> tuple[list[Document], list[int]]:
-    """The documents of these events and people, fetched in one query per relation,
-    and the ids of the people who no longer exist."""
-    documents: list[Document] = []
-    if event_ids:
-        events = await Event.filter(
-            id__in=event_ids, status=EventStatus.PUBLISHED
-        ).prefetch_related(*EVENT_RELATIONS)
-        for event in sorted(events, key=lambda e: e.id):
-            documents.extend(documents_of_event(event))
-    gone: list[int] = []
-    if person_ids:
-        people = {
-            p.id: p
-            for p in await Person.filter(id__in=person_ids).prefetch_related(*PERSON_RELATIONS)
-        }
-        for person_id in sorted(person_ids):
-            if person_id in people:
-                documents.append(document_of_person(people[person_id]))
-            else:
-                gone.append(person_id)
-    return documents, gone
+        yield (await person_documents(person_ids[start : start + batch_size]))[0]

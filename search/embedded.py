@@ -23,7 +23,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from search.backend import Document, Progress, SearchUnavailable
-from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, LIST_FIELDS, SEARCHABLE_FIELDS
+from search.documents import HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.embedded_query import (
     STEM_GROUPS,
     WORD_GROUPS,
@@ -359,6 +359,3 @@ class EmbeddedBackend:
             await asyncio.to_thread(self._searcher)
         except Exception as error:  # noqa: BLE001
             raise SearchUnavailable(f"the embedded index cannot be opened: {error}") from error
-
-
-__all__ = ["EmbeddedBackend", "FILTER_FIELDS", "LIST_FIELDS"]

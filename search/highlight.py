@@ -1,7 +1,7 @@
 """Highlighted snippets: the matched words wrapped in <mark>, everything else HTML-escaped.
 
 The embedded engine's own snippets miss typo and prefix matches, so matching is
-done here with the same rules the query used (`search.text.matches_word`). The
+done here with the rules the query used (`Highlighter._matching`). The
 distinct words of a page of hits are judged together, in bulk; the marking itself
 is one regular expression.
 """
@@ -51,8 +51,9 @@ class Highlighter:
         self._learned = False
 
     def _matching(self, words: set[str]) -> set[str]:
-        """The words (lowercased, as written) that match a target: the same word or stem,
-        a prefix of the last word, or within a word's typo budget (`matches_word`)."""
+        """The words (lowercased, as written) that match a target as the engine's query
+        does: the same word or stem, a prefix of the last word, or within the word's typo
+        budget (optimal string alignment: a transposition is one typo)."""
         tokens = {w: (w if w.isascii() else normalise(w)) for w in words}
         matched = {w for w, token in tokens.items() if token in self._texts}
         if self._prefixes:
@@ -142,10 +143,3 @@ def _window(text: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int]:
         space = text.rfind(" ", start, end)
         end = space if space > best_start else end
     return start, end
-
-
-def snippet(
-    text: str, query: ParsedQuery, *, crop: bool, synonyms: Sequence[str] = ()
-) -> str | None:
-    """One text's snippet for one query (see Highlighter.snippet)."""
-    return Highlighter(query, synonyms).snippet(text, crop=crop)

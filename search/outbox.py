@@ -10,6 +10,7 @@ picks them up, so no marked change is ever lost.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -148,14 +149,22 @@ async def claim(limit: int, lease: timedelta) -> list[Claim]:
 
 
 async def ack(claims: Iterable[Claim]) -> None:
-    """The claims' documents now match the generations they were claimed at."""
+    """The claims' documents now match the generations they were claimed at.
+
+    Two statements per distinct generation (a batch rarely holds more than two), not
+    per marker.
+    """
+    by_generation: dict[int, list[int]] = defaultdict(list)
+    for done in claims:
+        by_generation[done.generation].append(done.marker_id)
     async with in_transaction():
-        for done in claims:
-            await IndexMarker.filter(id=done.marker_id, generation=done.generation).update(
+        for generation, ids in by_generation.items():
+            # Markers written again since the claim stay pending, with their age.
+            await IndexMarker.filter(id__in=ids, generation=generation).update(
                 pending_since=None
             )
-            await IndexMarker.filter(id=done.marker_id).update(
-                synced_generation=done.generation,
+            await IndexMarker.filter(id__in=ids).update(
+                synced_generation=generation,
                 attempts=0,
                 next_attempt_at=None,
                 claimed_until=None,

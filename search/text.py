@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import tantivy
-from rapidfuzz.distance import OSA
+
+from search.query import MAX_QUERY_WORDS
 
 WORDS = "cms_words"
 """Tokenizer of the exact-word fields: split, lowercase, fold accents."""
@@ -59,11 +60,6 @@ def words(text: str) -> list[str]:
     return [w for w in (normalise(m.group()) for m in _WORD.finditer(text)) if w]
 
 
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """Each word of a text with its character offsets: (start, end, normalised word)."""
-    return [(m.start(), m.end(), normalise(m.group())) for m in _WORD.finditer(text)]
-
-
 def allowed_typos(word: str) -> int:
     """Meilisearch's default budget: none under 5 characters, 1 up to 8, then 2."""
     if len(word) < 5:
@@ -71,12 +67,6 @@ def allowed_typos(word: str) -> int:
     if len(word) < 9:
         return 1
     return 2
-
-
-def typo_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance in its optimal-string-alignment form (a transposition
-    costs 1, as in the engine's Levenshtein automata), or limit + 1 if above it."""
-    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 @dataclass(frozen=True)
@@ -102,7 +92,7 @@ class ParsedQuery:
         return not self.words and not self.phrases
 
 
-def parse_query(text: str, max_words: int = 10) -> ParsedQuery:
+def parse_query(text: str, max_words: int = MAX_QUERY_WORDS) -> ParsedQuery:
     """Splits a query as Meilisearch reads it: "quoted phrases", -excluded words, and
     words, of which only the first `max_words` count; the last word is also a prefix
     unless the query ends with a space."""
@@ -124,22 +114,3 @@ def parse_query(text: str, max_words: int = 10) -> ParsedQuery:
         for i, w in enumerate(plain)
     ]
     return ParsedQuery(tuple(parsed), phrases, tuple(excluded))
-
-
-def matches_word(token: str, word: QueryWord) -> bool:
-    """Whether an indexed word matches a query word: same stem, within the typo
-    budget, or (for the last word) starting with it, within the budget."""
-    return _matches(token, word)
-
-
-@lru_cache(maxsize=262144)
-def _matches(token: str, word: QueryWord) -> bool:
-    if token == word.text or stem(token) == word.stem:
-        return True
-    if word.prefix and token.startswith(word.text):
-        return True
-    if word.typos and typo_distance(token, word.text, word.typos) <= word.typos:
-        return True
-    if word.prefix and word.typos and len(token) > len(word.text):
-        return typo_distance(token[: len(word.text)], word.text, word.typos) <= word.typos
-    return False

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import click
 
 from server.database import Database
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from search.runtime import SearchRuntime
+
+
+@contextlib.asynccontextmanager
+async def _search_side(settings: Settings) -> AsyncIterator[SearchRuntime]:
+    """The database and the search backend the settings name, open for one command
+    (without the background worker)."""
+    from search.runtime import search_runtime
+
+    async with Database.from_settings(settings):
+        async with search_runtime(settings, run_worker=False) as runtime:
+            yield runtime
 
 
 async def _status(settings: Settings) -> None:
@@ -41,23 +58,17 @@ def sync_status() -> None:
 
 
 async def _worker(settings: Settings, once: bool) -> None:
-    from search.engines import backend_from_settings
-    from search.runtime import search_runtime
-
-    async with Database.from_settings(settings):
-        async with search_runtime(
-            settings, backend_from_settings(settings), run_worker=False
-        ) as rt:
-            if once:
-                report = await rt.worker.drain()
-                click.echo(f"synced {report.synced}, failed {report.failed}")
-                return
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
-            await rt.worker.run(stop)
+    async with _search_side(settings) as rt:
+        if once:
+            report = await rt.worker.drain()
+            click.echo(f"synced {report.synced}, failed {report.failed}")
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
+        await rt.worker.run(stop)
 
 
 @click.command()
@@ -68,23 +79,16 @@ def worker(once: bool) -> None:
 
 
 async def _reindex(settings: Settings) -> None:
-    from search.engines import backend_from_settings
     from search.reindex import reindex as rebuild
 
-    backend = backend_from_settings(settings)
-    async with Database.from_settings(settings):
-        await backend.open()
-        try:
+    def progress(done: int) -> None:
+        click.echo(f"\rindexed {done} documents", nl=False, err=True)
 
-            def progress(done: int) -> None:
-                click.echo(f"\rindexed {done} documents", nl=False, err=True)
-
-            count, replayed = await rebuild(backend, progress)
-        finally:
-            await backend.close()
+    async with _search_side(settings) as rt:
+        count, replayed = await rebuild(rt.backend, progress)
     click.echo("", err=True)
     click.echo(
-        f"Rebuilt the {backend.name} index: {count} documents; "
+        f"Rebuilt the {rt.backend.name} index: {count} documents; "
         f"{replayed} object(s) changed meanwhile were queued again."
     )
 
@@ -97,24 +101,19 @@ def reindex() -> None:
 
 async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, ...]) -> int:
     from search.backend import SearchUnavailable
-    from search.engines import backend_from_settings
     from search.query import DocumentKind, SearchFilter, SearchRequest
-    from search.service import FieldProblem, SearchService
+    from search.service import FieldProblem
 
-    backend = backend_from_settings(settings)
-    async with Database.from_settings(settings):
-        await backend.open()
+    request = SearchRequest(
+        text, SearchFilter(kinds=tuple(DocumentKind(k) for k in kinds)), limit=limit
+    )
+    async with _search_side(settings) as rt:
         try:
-            request = SearchRequest(
-                text, SearchFilter(kinds=tuple(DocumentKind(k) for k in kinds)), limit=limit
-            )
-            result = await SearchService(backend).search(request)
+            result = await rt.service.search(request)
         except FieldProblem as problem:
             raise click.UsageError(str(problem)) from problem
         except SearchUnavailable as error:
             raise click.ClickException(f"search is unavailable: {error}") from error
-        finally:
-            await backend.close()
     click.echo(f"{result.total_hits} hits in {result.processing_time_ms:.1f} ms")
     for number, hit in enumerate(result.hits, start=1):
         where = (
