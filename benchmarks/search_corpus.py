@@ -233,6 +233,16 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
+def calibration() -> float:
+    """Milliseconds for a fixed pure-Python loop: how fast this machine is right now, to
+    compare runs made on different days (it has been seen to vary twofold)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return (time.perf_counter() - started) * 1000
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -242,6 +252,9 @@ def free_port() -> int:
 async def main_async(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     words = Words(vocabulary(), rng)
+    print(
+        f"machine: a 2,000,000-step Python loop takes {min(calibration() for _ in range(5)):.0f} ms"
+    )
     if args.data_dir.exists():
         shutil.rmtree(args.data_dir)
     args.data_dir.mkdir(parents=True)

@@ -34,6 +34,7 @@ from search.embedded_query import (
     triggered_synonyms,
 )
 from search.highlight import Highlighter
+from search.lexicon import LexiconCache
 from search.query import DocumentKind, Highlight, Hit, SearchRequest, SearchResponse
 from search.text import STEMMED, WORDS, analyzers, parse_query
 
@@ -103,6 +104,7 @@ class _Live:
         for name, analyzer in analyzers().items():
             self.index.register_tokenizer(name, analyzer)
         self.writer: tantivy.IndexWriter | None = None
+        self.lexicon = LexiconCache(directory, WORD_GROUPS)
 
     def open_writer(self) -> tantivy.IndexWriter:
         if self.writer is None:
@@ -283,10 +285,11 @@ class EmbeddedBackend:
     def _search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         parsed = parse_query(request.query)
-        searcher = self._searcher()
+        live = self._live_index()
+        searcher, lexicon = live.lexicon.snapshot(live.index)
         if parsed.is_empty:
             return SearchResponse(0, (time.perf_counter() - started) * 1000, [], {})
-        clauses = [(Occur.Must, text_query(self.schema, parsed, self.synonyms))]
+        clauses = [(Occur.Must, text_query(self.schema, parsed, self.synonyms, lexicon))]
         clauses += [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
         query = Query.boolean_query(clauses)
         result = searcher.search(query, max(request.limit, 1), count=True, offset=request.offset)
@@ -316,11 +319,11 @@ class EmbeddedBackend:
         kind = DocumentKind(source["kind"])
         highlights = []
         for field in HIGHLIGHT_FIELDS[kind]:
-            texts = _field_texts(source, field)
+            crop = field in CROPPED_FIELDS
             marked = [
-                s
-                for s in (highlighter.snippet(t, crop=field in CROPPED_FIELDS) for t in texts)
-                if s
+                snippet
+                for text in _field_texts(source, field)
+                if (snippet := highlighter.snippet(text, crop=crop))
             ]
             if marked:
                 highlights.append(Highlight(field, " · ".join(marked)))

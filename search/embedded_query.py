@@ -16,6 +16,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from search.documents import SEARCHABLE_FIELDS
+from search.lexicon import Lexicon
 from search.query import SearchFilter
 from search.text import ParsedQuery, QueryWord, stem, words
 
@@ -49,33 +50,31 @@ def _should(queries: Sequence[Query]) -> Query:
     return Query.boolean_query([(Occur.Should, q) for q in queries])
 
 
-def _word_query(schema: tantivy.Schema, word: QueryWord) -> Query:
+TYPO_TIERS = (PREFIX, ONE_TYPO, TWO_TYPOS)
+"""The tier of a word the query word reaches with 0 (by prefix), 1 or 2 typos."""
+
+
+def _any_term(schema: tantivy.Schema, field: str, terms: Sequence[str]) -> Query:
+    if len(terms) == 1:
+        return Query.term_query(schema, field, terms[0])
+    return _should([Query.term_query(schema, field, term) for term in terms])
+
+
+def _word_query(schema: tantivy.Schema, word: QueryWord, lexicon: Lexicon) -> Query:
     options: list[Query] = [
         Query.const_score_query(Query.term_query(schema, group, word.stem), _score(EXACT, weight))
         for group, weight in STEM_GROUPS.items()
     ]
+    # The words the query word reaches by prefix or typo, read as plain terms; a word
+    # with the query word's stem is left out: the exact tier above already holds it.
+    variants = lexicon.typos(word)
     for group, weight in WORD_GROUPS.items():
-        if word.prefix:
-            options.append(
-                Query.const_score_query(
-                    Query.fuzzy_term_query(schema, group, word.text, 0, True, True),
-                    _score(PREFIX, weight),
+        for typos, tier in enumerate(TYPO_TIERS):
+            terms = lexicon.in_field(group, (w for w, t in variants.items() if t == typos))
+            if terms:
+                options.append(
+                    Query.const_score_query(_any_term(schema, group, terms), _score(tier, weight))
                 )
-            )
-        if word.typos >= 1:
-            options.append(
-                Query.const_score_query(
-                    Query.fuzzy_term_query(schema, group, word.text, 1, True, word.prefix),
-                    _score(ONE_TYPO, weight),
-                )
-            )
-        if word.typos >= 2:
-            options.append(
-                Query.const_score_query(
-                    Query.fuzzy_term_query(schema, group, word.text, 2, True, word.prefix),
-                    _score(TWO_TYPOS, weight),
-                )
-            )
     best = Query.disjunction_max_query(options)
     # BM25 on the stemmed groups breaks ties within a tier.
     relevance = Query.boost_query(
@@ -123,7 +122,10 @@ def _synonym_alternatives(
 
 
 def text_query(
-    schema: tantivy.Schema, parsed: ParsedQuery, synonyms: Sequence[tuple[tuple[str, ...], ...]]
+    schema: tantivy.Schema,
+    parsed: ParsedQuery,
+    synonyms: Sequence[tuple[tuple[str, ...], ...]],
+    lexicon: Lexicon,
 ) -> Query:
     """The scoring part: the first unit must match, the others raise the score."""
     units: list[Query] = [_phrase_query(schema, phrase) for phrase in parsed.phrases]
@@ -136,7 +138,7 @@ def text_query(
             if alternatives := _synonym_alternatives(schema, span, synonyms):
                 own = Query.boolean_query(
                     [
-                        (Occur.Must, _word_query(schema, w))
+                        (Occur.Must, _word_query(schema, w, lexicon))
                         for w in parsed.words[index : index + length]
                     ]
                 )
@@ -145,7 +147,7 @@ def text_query(
                 matched = True
                 break
         if not matched:
-            units.append(_word_query(schema, parsed.words[index]))
+            units.append(_word_query(schema, parsed.words[index], lexicon))
             index += 1
     clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
     for word in parsed.excluded:

@@ -1,6 +1,12 @@
 """The migrations build a schema the models can use, on SQLite and PostgreSQL alike."""
 
-from server.content.models import Committee
+from datetime import date
+
+import pytest
+
+from server.auth.viewer import ANONYMOUS
+from server.content.models import Committee, Event, EventStatus
+from server.content.queries.events import visible_events
 from server.database import Database
 
 
@@ -43,8 +49,34 @@ async def test_upgrading_a_database_that_holds_content_keeps_it(
 
     upgraded = Database(unmigrated_database_url)
     await upgraded.open()
-    _, rows = await upgraded.connection().execute_query(
-        "SELECT slug, name, version FROM committee"
-    )
+    _, rows = await upgraded.connection().execute_query("SELECT slug, name, version FROM committee")
     await upgraded.close()
     assert [tuple(dict(row).values()) for row in rows] == [("justice-corner", "Justice Corner", 1)]
+
+
+async def test_after_a_restart_sqlite_reads_a_page_of_search_hits_by_key(db: Database) -> None:
+    # Without statistics SQLite would rather scan every published event by status.
+    if not db.url.startswith("sqlite://"):
+        pytest.skip("SQLite only: PostgreSQL gathers its own planner statistics")
+    await Event.bulk_create(
+        [
+            Event(
+                slug=f"event-{i}",
+                title=f"Event {i}",
+                status=EventStatus.PUBLISHED,
+                start_date=date(2024, 1, 1),
+                end_date=date(2024, 1, 1),
+            )
+            for i in range(2000)
+        ]
+    )
+    page = visible_events(ANONYMOUS).filter(id__in=list(range(1, 21)))
+
+    restarted = Database(db.url)
+    await restarted.open()
+    _, plan = await restarted.connection().execute_query(
+        f"EXPLAIN QUERY PLAN {page.sql(params_inline=True)}"
+    )
+    await restarted.close()
+
+    assert plan[0]["detail"] == "SEARCH event USING INTEGER PRIMARY KEY (rowid=?)"

@@ -60,6 +60,10 @@ def _request(
     )
 
 
+async def _none() -> None:
+    return None
+
+
 async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | None:
     """The hit as a GraphQL type, or None when its rows are gone or not visible."""
     loaders = info.context.loaders
@@ -73,12 +77,17 @@ async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | No
         )
     if hit.event_id is None:
         return None
-    event = await loaders.event_by_id.load(hit.event_id)
+    if hit.kind is not q.DocumentKind.EVENT and hit.recording_id is None:
+        return None
+    # A passage's event and recording load in the same round of batches.
+    event, recording = await asyncio.gather(
+        loaders.event_by_id.load(hit.event_id),
+        _none() if hit.recording_id is None else loaders.recording_by_id.load(hit.recording_id),
+    )
     if event is None:
         return None
     if hit.kind is q.DocumentKind.EVENT:
         return EventHit(score=hit.score, event=Event.from_row(event), highlights=highlights)
-    recording = await loaders.recording_by_id.load(hit.recording_id) if hit.recording_id else None
     if recording is None:
         return None
     start_ms = hit.start_ms or 0
@@ -136,8 +145,10 @@ class SearchQuery:
             raise GraphQLError(
                 "Search is temporarily unavailable.", extensions={"code": "SEARCH_UNAVAILABLE"}
             ) from error
-        hydrated = await asyncio.gather(*(_hydrate(info, hit) for hit in result.hits))
-        labels = await facet_labels(result.facets)
+        labels, hydrated = await asyncio.gather(
+            facet_labels(result.facets),
+            asyncio.gather(*(_hydrate(info, hit) for hit in result.hits)),
+        )
         return SearchResults(
             total_hits=result.total_hits,
             processing_time_ms=result.processing_time_ms,
