@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from search.backend import Document
 from search.query import DocumentKind
@@ -19,6 +21,7 @@ from server.content.models import (
     EventStatus,
     Person,
     Transcript,
+    TranscriptSegment,
 )
 from server.content.rendering import render_markdown
 
@@ -107,9 +110,29 @@ EVENT_RELATIONS = (
     "committee",
     "topic_links__topic",
     "participations__person",
-    "recordings__transcript__segments__speaker",
+    "recordings__transcript",
 )
-"""Everything an event's documents are built from, fetched in one query per relation."""
+"""Everything an event's documents are built from but the transcript segments (see
+`_segments_of`), fetched in one query per relation."""
+
+
+class _Speaker(NamedTuple):
+    id: int
+    name: str
+    slug: str
+
+
+class _Segment(NamedTuple):
+    """A transcript segment as passages need it: read as plain rows, as a long
+    transcript has thousands and building an ORM object for each costs most of a
+    rebuild."""
+
+    position: int
+    start_ms: int
+    end_ms: int
+    text: str
+    speaker_label: str | None
+    speaker: _Speaker | None
 
 
 def _event_fields(event: Event) -> Document:
@@ -130,8 +153,9 @@ def _event_fields(event: Event) -> Document:
     }
 
 
-def documents_of_event(event: Event) -> list[Document]:
-    """The documents of a published event fetched with EVENT_RELATIONS."""
+def documents_of_event(event: Event, segments: Mapping[int, Sequence[_Segment]]) -> list[Document]:
+    """The documents of a published event fetched with EVENT_RELATIONS, with its
+    transcripts' `segments` by transcript id."""
     shared = _event_fields(event)
     participants = sorted(event.participations, key=lambda p: p.position)
     document = _blank(DocumentKind.EVENT, event_document_id(event.id))
@@ -148,7 +172,7 @@ def documents_of_event(event: Event) -> list[Document]:
     for recording in sorted(event.recordings, key=lambda r: r.position):
         transcript = getattr(recording, "transcript", None)
         if isinstance(transcript, Transcript):
-            documents.extend(_passages(recording.id, list(transcript.segments), shared))
+            documents.extend(_passages(recording.id, segments.get(transcript.id, ()), shared))
     return documents
 
 
@@ -160,7 +184,7 @@ class _Passage:
     speakers: list[tuple[str, int | None, str | None]]  # name, person id, person slug
 
 
-def _passages(recording_id: int, segments: list[object], shared: Document) -> list[Document]:
+def _passages(recording_id: int, segments: Sequence[_Segment], shared: Document) -> list[Document]:
     documents = []
     for passage in group_passages(segments):
         document = _blank(
@@ -182,7 +206,7 @@ def _passages(recording_id: int, segments: list[object], shared: Document) -> li
     return documents
 
 
-def group_passages(segments: Sequence[object]) -> list[_Passage]:
+def group_passages(segments: Sequence[_Segment]) -> list[_Passage]:
     """Groups consecutive segments into passages of about 30–60 seconds.
 
     A passage closes once it is 30 s long and the speaker changes, or before a
@@ -190,21 +214,21 @@ def group_passages(segments: Sequence[object]) -> list[_Passage]:
     """
     passages: list[_Passage] = []
     current: _Passage | None = None
-    for segment in sorted(segments, key=lambda s: s.position):  # type: ignore[attr-defined]
-        person = segment.speaker  # type: ignore[attr-defined]
-        name = person.name if person else segment.speaker_label  # type: ignore[attr-defined]
-        speaker = (name, person.id if person else None, person.slug if person else None)
+    for segment in sorted(segments, key=lambda s: s.position):
+        person = segment.speaker
+        name = person.name if person else segment.speaker_label
+        speaker = (name or "", person.id if person else None, person.slug if person else None)
         if current is not None:
-            length = segment.end_ms - current.start_ms  # type: ignore[attr-defined]
+            length = segment.end_ms - current.start_ms
             long_enough = current.end_ms - current.start_ms >= PASSAGE_MIN_MS
             new_speaker = bool(name) and speaker not in current.speakers
             if length > PASSAGE_MAX_MS or (long_enough and new_speaker):
                 passages.append(current)
                 current = None
         if current is None:
-            current = _Passage(segment.start_ms, segment.end_ms, [], [])  # type: ignore[attr-defined]
-        current.end_ms = max(current.end_ms, segment.end_ms)  # type: ignore[attr-defined]
-        current.texts.append(segment.text)  # type: ignore[attr-defined]
+            current = _Passage(segment.start_ms, segment.end_ms, [], [])
+        current.end_ms = max(current.end_ms, segment.end_ms)
+        current.texts.append(segment.text)
         if name and speaker not in current.speakers:
             current.speakers.append(speaker)
     if current is not None:
@@ -245,10 +269,43 @@ async def event_documents(event_ids: Sequence[int]) -> list[Document]:
     events = await Event.filter(
         id__in=list(event_ids), status=EventStatus.PUBLISHED
     ).prefetch_related(*EVENT_RELATIONS)
+    segments = await _segments_of(
+        [
+            recording.transcript.id
+            for event in events
+            for recording in event.recordings
+            if isinstance(getattr(recording, "transcript", None), Transcript)
+        ]
+    )
     documents: list[Document] = []
     for event in sorted(events, key=lambda e: e.id):
-        documents.extend(documents_of_event(event))
+        documents.extend(documents_of_event(event, segments))
     return documents
+
+
+async def _segments_of(transcript_ids: Sequence[int]) -> dict[int, list[_Segment]]:
+    """The segments of these transcripts, by transcript id, in two queries."""
+    if not transcript_ids:
+        return {}
+    rows = await TranscriptSegment.filter(transcript_id__in=list(transcript_ids)).values_list(
+        "transcript_id", "position", "start_ms", "end_ms", "text", "speaker_label", "speaker_id"
+    )
+    speaker_ids = {row[6] for row in rows if row[6] is not None}
+    speakers = (
+        {
+            row[0]: _Speaker(*row)
+            for row in await Person.filter(id__in=list(speaker_ids)).values_list(
+                "id", "name", "slug"
+            )
+        }
+        if speaker_ids
+        else {}
+    )
+    found: dict[int, list[_Segment]] = defaultdict(list)
+    for transcript_id, position, start, end, text, label, speaker_id in rows:
+        speaker = speakers.get(speaker_id) if speaker_id is not None else None
+        found[transcript_id].append(_Segment(position, start, end, text, label, speaker))
+    return found
 
 
 async def person_documents(person_ids: Sequence[int]) -> tuple[list[Document], list[int]]:
