@@ -20,6 +20,7 @@ from server.content.models import (
     Event,
     EventStatus,
     Person,
+    Recording,
     Transcript,
     TranscriptSegment,
 )
@@ -153,6 +154,12 @@ def _event_fields(event: Event) -> Document:
     }
 
 
+def _transcript_of(recording: Recording) -> Transcript | None:
+    """The recording's prefetched transcript, or None when it has none."""
+    transcript = getattr(recording, "transcript", None)
+    return transcript if isinstance(transcript, Transcript) else None
+
+
 def documents_of_event(event: Event, segments: Mapping[int, Sequence[_Segment]]) -> list[Document]:
     """The documents of a published event fetched with EVENT_RELATIONS, with its
     transcripts' `segments` by transcript id."""
@@ -170,8 +177,7 @@ def documents_of_event(event: Event, segments: Mapping[int, Sequence[_Segment]])
     )
     documents = [document]
     for recording in sorted(event.recordings, key=lambda r: r.position):
-        transcript = getattr(recording, "transcript", None)
-        if isinstance(transcript, Transcript):
+        if (transcript := _transcript_of(recording)) is not None:
             documents.extend(_passages(recording.id, segments.get(transcript.id, ()), shared))
     return documents
 
@@ -271,10 +277,10 @@ async def event_documents(event_ids: Sequence[int]) -> list[Document]:
     ).prefetch_related(*EVENT_RELATIONS)
     segments = await _segments_of(
         [
-            recording.transcript.id
+            transcript.id
             for event in events
             for recording in event.recordings
-            if isinstance(getattr(recording, "transcript", None), Transcript)
+            if (transcript := _transcript_of(recording)) is not None
         ]
     )
     documents: list[Document] = []

@@ -60,10 +60,6 @@ def _request(
     )
 
 
-async def _none() -> None:
-    return None
-
-
 async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | None:
     """The hit as a GraphQL type, or None when its rows are gone or not visible."""
     loaders = info.context.loaders
@@ -77,18 +73,18 @@ async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | No
         )
     if hit.event_id is None:
         return None
-    if hit.kind is not q.DocumentKind.EVENT and hit.recording_id is None:
+    if hit.kind is q.DocumentKind.EVENT:
+        event = await loaders.event_by_id.load(hit.event_id)
+        if event is None:
+            return None
+        return EventHit(score=hit.score, event=Event.from_row(event), highlights=highlights)
+    if hit.recording_id is None:
         return None
     # A passage's event and recording load in the same round of batches.
     event, recording = await asyncio.gather(
-        loaders.event_by_id.load(hit.event_id),
-        _none() if hit.recording_id is None else loaders.recording_by_id.load(hit.recording_id),
+        loaders.event_by_id.load(hit.event_id), loaders.recording_by_id.load(hit.recording_id)
     )
-    if event is None:
-        return None
-    if hit.kind is q.DocumentKind.EVENT:
-        return EventHit(score=hit.score, event=Event.from_row(event), highlights=highlights)
-    if recording is None:
+    if event is None or recording is None:
         return None
     start_ms = hit.start_ms or 0
     return TranscriptHit(
