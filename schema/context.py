@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schema.content.loaders import ContentLoaders
+from schema.search.loaders import SearchLoaders
 from search.service import SearchService
 from server.auth.viewer import Viewer
 from server.settings import Settings
@@ -17,6 +18,7 @@ class Context:
     viewer: Viewer
     settings: Settings
     loaders: ContentLoaders
+    search_loaders: SearchLoaders
     search: SearchService | None = None
 
     @classmethod
@@ -29,4 +31,5 @@ class Context:
             settings=settings,
             loaders=ContentLoaders.for_viewer(viewer),
             search=search,
+            search_loaders=SearchLoaders.create(),
         )

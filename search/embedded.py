@@ -9,7 +9,6 @@ drains the outbox holds it, others get SearchUnavailable and retry later.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import threading
@@ -17,8 +16,9 @@ import time
 from collections.abc import AsyncIterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 import tantivy
 from tantivy import Occur, Query
 
@@ -30,12 +30,13 @@ from search.embedded_query import (
     filter_clauses,
     group_of,
     normalise_synonyms,
+    reached_words,
     text_query,
     triggered_synonyms,
 )
 from search.highlight import Highlighter
 from search.lexicon import LexiconCache
-from search.query import DocumentKind, Highlight, Hit, SearchRequest, SearchResponse
+from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
 from search.text import STEMMED, WORDS, analyzers, parse_query
 
 INTEGER_FIELDS = ("year", "date", "event_id", "person_id", "recording_id", "start_ms")
@@ -81,7 +82,7 @@ def _to_tantivy(document: Document) -> tantivy.Document:
     for field in INTEGER_FIELDS:
         if document.get(field) is not None:
             doc.add_integer(field, int(document[field]))
-    doc.add_bytes("_source", json.dumps(document, sort_keys=True).encode())
+    doc.add_bytes("_source", orjson.dumps(document, option=orjson.OPT_SORT_KEYS))
     return doc
 
 
@@ -93,6 +94,14 @@ def _field_texts(source: Document, field: str) -> list[str]:
 def _highlight_texts(source: Document) -> list[str]:
     kind = DocumentKind(source["kind"])
     return [text for field in HIGHLIGHT_FIELDS[kind] for text in _field_texts(source, field)]
+
+
+class _Plan(NamedTuple):
+    """One search's snapshot of the index, its query and the highlighter for its hits."""
+
+    searcher: tantivy.Searcher
+    query: Query
+    highlighter: Highlighter
 
 
 class _Live:
@@ -282,38 +291,48 @@ class EmbeddedBackend:
     def _searcher(self) -> tantivy.Searcher:
         return self._live_index().index.searcher()
 
-    def _search(self, request: SearchRequest) -> SearchResponse:
-        started = time.perf_counter()
+    def _plan(self, request: SearchRequest) -> _Plan | None:
+        """What to search with, or None when the query holds nothing to search for."""
         parsed = parse_query(request.query)
         live = self._live_index()
         searcher, lexicon = live.lexicon.snapshot(live.index)
         if parsed.is_empty:
-            return SearchResponse(0, (time.perf_counter() - started) * 1000, [], {})
-        clauses = [(Occur.Must, text_query(self.schema, parsed, self.synonyms, lexicon))]
+            return None
+        reached = reached_words(parsed, lexicon)
+        text = text_query(self.schema, parsed, self.synonyms, lexicon, reached)
+        clauses = [(Occur.Must, text)]
         clauses += [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
-        query = Query.boolean_query(clauses)
+        synonyms = triggered_synonyms(parsed, self.synonyms)
+        highlighter = Highlighter(parsed, lexicon, reached, synonyms)
+        return _Plan(searcher, Query.boolean_query(clauses), highlighter)
+
+    def _page(self, plan: _Plan, request: SearchRequest) -> tuple[int, list[Hit]]:
+        """The number of matches, and the requested page of them with their highlights."""
+        searcher, query, highlighter = plan
         result = searcher.search(query, max(request.limit, 1), count=True, offset=request.offset)
         hits = []
         if request.limit > 0:
-            highlighter = Highlighter(parsed, triggered_synonyms(parsed, self.synonyms))
             sources = [
-                (score, json.loads(searcher.doc(address)["_source"][0]))
+                (score, orjson.loads(searcher.doc(address)["_source"][0]))
                 for score, address in result.hits
             ]
             highlighter.learn([text for _, source in sources for text in _highlight_texts(source)])
             hits = [self._hit(source, score, highlighter) for score, source in sources]
-        facets: dict[Any, dict[str, int]] = {}
-        if request.facets:
-            aggregations = {
-                facet.value: {"terms": {"field": facet.value, "size": 10_000}}
-                for facet in request.facets
+        return result.count or 0, hits
+
+    @staticmethod
+    def _facet_counts(plan: _Plan, facets: Sequence[Facet]) -> dict[Any, dict[str, int]]:
+        aggregations = {
+            facet.value: {"terms": {"field": facet.value, "size": 10_000}} for facet in facets
+        }
+        counted = plan.searcher.aggregate(plan.query, aggregations)
+        return {
+            facet: {
+                str(b["key"]): int(b["doc_count"])
+                for b in counted.get(facet.value, {}).get("buckets", [])
             }
-            counted = searcher.aggregate(query, aggregations)
-            for facet in request.facets:
-                buckets = counted.get(facet.value, {}).get("buckets", [])
-                facets[facet] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        elapsed = (time.perf_counter() - started) * 1000
-        return SearchResponse(result.count or 0, elapsed, hits, facets)
+            for facet in facets
+        }
 
     def _hit(self, source: Document, score: float, highlighter: Highlighter) -> Hit:
         kind = DocumentKind(source["kind"])
@@ -341,9 +360,24 @@ class EmbeddedBackend:
         )
 
     async def search(self, request: SearchRequest) -> SearchResponse:
-        # Searching takes milliseconds and tantivy searchers are safe beside a writer,
-        # so it runs on the loop without the write lock.
-        return self._search(request)
+        # Searching takes milliseconds and tantivy searchers are safe beside a writer, so
+        # it runs on the loop without the write lock. Facets are counted on a thread
+        # meanwhile: tantivy releases the GIL while it searches and aggregates.
+        started = time.perf_counter()
+        plan = self._plan(request)
+        if plan is None:
+            return SearchResponse(0, (time.perf_counter() - started) * 1000, [], {})
+        counting = None
+        if request.facets:
+            counting = asyncio.get_running_loop().run_in_executor(
+                None, self._facet_counts, plan, request.facets
+            )
+        try:
+            total, hits = self._page(plan, request)
+        finally:
+            facets = await counting if counting is not None else {}
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResponse(total, elapsed, hits, facets)
 
     def _documents(self) -> list[Document]:
         searcher = self._searcher()
@@ -351,7 +385,7 @@ class EmbeddedBackend:
         if total == 0:
             return []
         result = searcher.search(Query.all_query(), total, count=False)
-        documents = [json.loads(searcher.doc(a)["_source"][0]) for _, a in result.hits]
+        documents = [orjson.loads(searcher.doc(a)["_source"][0]) for _, a in result.hits]
         return sorted(documents, key=lambda d: d["id"])
 
     async def documents(self) -> list[Document]:

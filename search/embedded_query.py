@@ -10,7 +10,7 @@ score, as Meilisearch's default "last" matching strategy does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import tantivy
 from tantivy import Occur, Query
@@ -60,14 +60,15 @@ def _any_term(schema: tantivy.Schema, field: str, terms: Sequence[str]) -> Query
     return _should([Query.term_query(schema, field, term) for term in terms])
 
 
-def _word_query(schema: tantivy.Schema, word: QueryWord, lexicon: Lexicon) -> Query:
+def _word_query(
+    schema: tantivy.Schema, word: QueryWord, variants: Mapping[str, int], lexicon: Lexicon
+) -> Query:
     options: list[Query] = [
         Query.const_score_query(Query.term_query(schema, group, word.stem), _score(EXACT, weight))
         for group, weight in STEM_GROUPS.items()
     ]
     # The words the query word reaches by prefix or typo, read as plain terms; a word
     # with the query word's stem is left out: the exact tier above already holds it.
-    variants = lexicon.typos(word)
     for group, weight in WORD_GROUPS.items():
         for typos, tier in enumerate(TYPO_TIERS):
             terms = lexicon.in_field(group, (w for w, t in variants.items() if t == typos))
@@ -121,13 +122,21 @@ def _synonym_alternatives(
     return []
 
 
+def reached_words(parsed: ParsedQuery, lexicon: Lexicon) -> dict[QueryWord, dict[str, int]]:
+    """For each word of the query, the other words of the index it reaches by prefix or
+    typo, with the typos each takes: what the query reads, and what highlights mark."""
+    return {word: lexicon.typos(word) for word in parsed.words}
+
+
 def text_query(
     schema: tantivy.Schema,
     parsed: ParsedQuery,
     synonyms: Sequence[tuple[tuple[str, ...], ...]],
     lexicon: Lexicon,
+    reached: Mapping[QueryWord, Mapping[str, int]],
 ) -> Query:
-    """The scoring part: the first unit must match, the others raise the score."""
+    """The scoring part: the first unit must match, the others raise the score.
+    `reached` is `reached_words(parsed, lexicon)`."""
     units: list[Query] = [_phrase_query(schema, phrase) for phrase in parsed.phrases]
     texts = [w.text for w in parsed.words]
     index = 0
@@ -138,7 +147,7 @@ def text_query(
             if alternatives := _synonym_alternatives(schema, span, synonyms):
                 own = Query.boolean_query(
                     [
-                        (Occur.Must, _word_query(schema, w, lexicon))
+                        (Occur.Must, _word_query(schema, w, reached[w], lexicon))
                         for w in parsed.words[index : index + length]
                     ]
                 )
@@ -147,7 +156,8 @@ def text_query(
                 matched = True
                 break
         if not matched:
-            units.append(_word_query(schema, parsed.words[index], lexicon))
+            query_word = parsed.words[index]
+            units.append(_word_query(schema, query_word, reached[query_word], lexicon))
             index += 1
     clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
     for word in parsed.excluded:

@@ -1,13 +1,13 @@
 """Highlighted snippets: the matched words wrapped in <mark>, everything else HTML-escaped.
 
 The embedded engine's own snippets miss typo and prefix matches, so matching is
-done here with the rules the query used (`Highlighter._matching`). The
-distinct words of a page of hits are judged together, in bulk. A matched word is
-marked wherever it stands whole (not inside a longer word), in any letter case: what
-one case-insensitive regular expression of the matched words finds. For speed, that
-expression only runs on the rare text that `str.lower` folds otherwise
-(`_CASE_VARIANTS`): the matched words are found in every other text, lowercased, by
-plain substring search, and a page's ASCII texts are split into words and searched as
+done here, with the words the engine itself matched: the query's words, the index's
+words that share their stems, and those that the lexicon reached by prefix or typo
+(`search/lexicon.py`). A matched word is marked wherever it stands whole (not inside a
+longer word), in any letter case: what one case-insensitive regular expression of the
+matched words finds. For speed, that expression only runs on the rare text that
+`str.lower` folds otherwise (`_CASE_VARIANTS`): the matched words are found in every
+other text, lowercased, by plain substring search, the page's ASCII texts searched as
 one string.
 """
 
@@ -16,13 +16,10 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate
-from operator import itemgetter
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
+from search.lexicon import Lexicon
 from search.text import ParsedQuery, QueryWord, normalise, stem
 
 CROP_CHARS = 220
@@ -65,18 +62,33 @@ def _targets(query: ParsedQuery, synonyms: Sequence[str]) -> list[QueryWord]:
     return targets
 
 
-class Highlighter:
-    """Marks one query's matches in any number of texts, judging each distinct word once."""
+FIND_EACH_MAX = 12
+"""Up to this many matching words, each is looked for in a page's text by substring
+search; more (a short prefix reaches many words), and the page is split into its words
+first, to look only for those it holds."""
 
-    def __init__(self, query: ParsedQuery, synonyms: Sequence[str] = ()) -> None:
+
+class Highlighter:
+    """Marks one query's matches in any number of texts, as the engine matched them."""
+
+    def __init__(
+        self,
+        query: ParsedQuery,
+        lexicon: Lexicon,
+        reached: Mapping[QueryWord, Iterable[str]],
+        synonyms: Sequence[str] = (),
+    ) -> None:
+        """`reached`: for each of the query's words, the other words of the index it
+        reaches by prefix or typo (`Lexicon.typos`), as the engine's query used them."""
         self.query = query
-        self.targets = _targets(query, synonyms)
-        self._texts = {t.text for t in self.targets}
-        self._stems = {t.stem for t in self.targets}
-        self._prefixes = tuple(t.text for t in self.targets if t.prefix)
-        self._typos = tuple((t.text, t.typos, t.prefix) for t in self.targets if t.typos)
-        # A word with a target's stem starts with (nearly all of) that stem.
-        self._stem_heads = tuple({t.stem[:3] for t in self.targets if t.stem})
+        targets = _targets(query, synonyms)
+        tokens = {t.text for t in targets}
+        for other in reached.values():
+            tokens.update(other)
+        for target_stem in {t.stem for t in targets if t.stem}:
+            tokens.update(lexicon.with_stem(target_stem))
+        # Every word of the index that the query matches, as the index holds it.
+        self._tokens = frozenset(tokens)
         self._matched: frozenset[str] = frozenset()
         self._lowered: dict[str, str] = {}
         self._found: dict[str, list[tuple[int, int]]] = {}
@@ -84,62 +96,35 @@ class Highlighter:
         self._pattern: re.Pattern[str] | None = None
         self._learned = False
 
-    def _matching(self, words: set[str]) -> set[str]:
-        """The words (lowercased, as written) that match a target as the engine's query
-        does: the same word or stem, a prefix of the last word, or within the word's typo
-        budget (optimal string alignment: a transposition is one typo)."""
-        # An ASCII word is its own token; only the others need the engine's folding (and
-        # one check of all the words at once spares a check of each, on most pages).
-        ascii_words = "".join(words).isascii()
-        folded = {} if ascii_words else {w: normalise(w) for w in words if not w.isascii()}
-        plain = words.difference(folded) if folded else words
-        written = [*plain, *folded]
-        tokens = [*plain, *folded.values()] if folded else written
-        matched = self._texts.intersection(plain)
-        matched.update(w for w, token in folded.items() if token in self._texts)
-        heads = self._prefixes + self._stem_heads
-        headed = {
-            token
-            for token in _lines_starting_with("\n" + "\n".join(tokens), heads)
-            if token.startswith(self._prefixes)
-            or (token.startswith(self._stem_heads) and stem(token) in self._stems)
-        }
-        matched.update(headed.intersection(plain))
-        matched.update(w for w, token in folded.items() if token in headed)
-        for text, typos, prefix in self._typos:
-            # rapidfuzz scores every word in C; the cutoff drops the rest cheaply. A
-            # prefix is compared with as many characters of each token (sliced in C).
-            choices = list(map(itemgetter(slice(len(text))), tokens)) if prefix else tokens
-            for _, _, index in process.extract(
-                text, choices, scorer=OSA.distance, score_cutoff=typos, limit=None
-            ):
-                if prefix and len(tokens[index]) < len(text) - typos:
-                    continue
-                matched.add(written[index])
-        return matched
-
     def learn(self, texts: Sequence[str]) -> None:
-        """Judges every distinct word of `texts` at once, and finds where the matches stand
-        in them (call it with all the texts a page of hits will mark)."""
+        """Finds where the matches stand in all of `texts` at once (call it with all the
+        texts a page of hits will mark)."""
         unique = dict.fromkeys(texts)
         ascii_texts = [text for text in unique if text.isascii()]
         # The ASCII texts (nearly all) make one string, lowercased and with non-word
-        # characters blanked out: split into words, then searched for each match.
+        # characters blanked out, in which each matching word is looked for.
         page = " ".join(ascii_texts).translate(_ASCII_WORDS)
+        wanted: Iterable[str] = self._tokens
+        if len(self._tokens) > FIND_EACH_MAX:
+            wanted = self._tokens.intersection(page.split())
+        page_spans = _word_spans(page, wanted)
+        # Texts that are not ASCII: each distinct word is compared as the index holds it.
         self._lowered = {text: text.lower() for text in unique if not text.isascii()}
         other_words = _distinct_words(self._lowered.values())
-        words = set(page.split())
-        words.update(other_words)
-        matched = frozenset(self._matching(words))
-        self._matched = matched
+        other_matches = {
+            word
+            for word in other_words
+            if (word if word.isascii() else normalise(word)) in self._tokens
+        }
+        self._matched = frozenset({page[start:end] for start, end in page_spans} | other_matches)
         self._pattern = None
-        self._folds_differently = any(_CASE_VARIANTS.search(word) for word in matched)
+        self._folds_differently = any(_CASE_VARIANTS.search(word) for word in other_matches)
         self._found = {}
         if not self._folds_differently:
-            self._found = _spans_by_text(ascii_texts, page, matched)
+            self._found = _spans_by_text(ascii_texts, page_spans)
             others = self._lowercase_texts(other_words)
             others_page = " ".join(self._lowered[text] for text in others)
-            self._found.update(_spans_by_text(others, others_page, matched))
+            self._found.update(_spans_by_text(others, _word_spans(others_page, other_matches)))
         self._learned = True
 
     def _lowercase_texts(self, words: set[str]) -> list[str]:
@@ -221,21 +206,6 @@ def _without_case_variants(words: Iterable[str], lowered: Iterable[str]) -> bool
     )
 
 
-def _lines_starting_with(lines: str, heads: Iterable[str]) -> set[str]:
-    """The lines of `lines` (each after a newline) that start with one of `heads`: a
-    substring search per head, rather than a call to `startswith` per line."""
-    found: set[str] = set()
-    for head in heads:
-        needle = "\n" + head
-        start = lines.find(needle)
-        while start != -1:
-            end = lines.find("\n", start + 1)
-            end = len(lines) if end == -1 else end
-            found.add(lines[start + 1 : end])
-            start = lines.find(needle, end)
-    return found
-
-
 def _word_spans(lowered: str, words: Iterable[str]) -> list[tuple[int, int]]:
     """Where `words` stand whole in a lowercased text, in order. Each word is found by
     substring search (in C), then kept where no word character (`\\w`) touches it: far
@@ -257,13 +227,14 @@ def _word_spans(lowered: str, words: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def _spans_by_text(
-    texts: Sequence[str], page: str, words: Iterable[str]
+    texts: Sequence[str], page_spans: Iterable[tuple[int, int]]
 ) -> dict[str, list[tuple[int, int]]]:
-    """The spans of `words` in each of `texts`, found in `page`: the texts joined by spaces,
-    lowercased with every character kept in place. One search per word, not per text too."""
+    """The spans in each of `texts` of the `page_spans` found in their page: the texts
+    joined by spaces, lowercased with every character kept in place. One search per
+    word, not per text too."""
     found: dict[str, list[tuple[int, int]]] = {text: [] for text in texts}
     starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
-    for start, end in _word_spans(page, words):
+    for start, end in page_spans:
         index = bisect_right(starts, start) - 1
         offset = starts[index]
         found[texts[index]].append((start - offset, end - offset))

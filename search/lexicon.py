@@ -89,6 +89,11 @@ class Lexicon:
                         add(candidate, typos)
         return {w: t for w, t in found.items() if stem(w) != word.stem}
 
+    def with_stem(self, word_stem: str) -> list[str]:
+        """The words of the index with this stem. English stems keep their word's first
+        letters, so only the words that start as the stem does are stemmed to compare."""
+        return [word for word in self._starting_with(word_stem[:3]) if stem(word) == word_stem]
+
     def in_field(self, field: str, words: Iterable[str]) -> list[str]:
         terms = self.fields.get(field, frozenset())
         return sorted(w for w in words if w in terms)

@@ -9,7 +9,7 @@ Errors:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from search.backend import InvalidSearch, SearchBackend
@@ -100,23 +100,24 @@ PLATFORM_LABELS = {
 }
 
 
-async def facet_labels(facets: dict[Facet, dict[str, int]]) -> dict[Facet, dict[str, str]]:
-    """Display names for facet values: one query per facet that names rows."""
+async def facet_labels(values: Mapping[Facet, Iterable[str]]) -> dict[Facet, dict[str, str]]:
+    """Display names for facet values: one query per facet that names rows. A value
+    that names no row (any more) is its own label."""
     labels: dict[Facet, dict[str, str]] = {}
-    for facet, counts in facets.items():
-        values = list(counts)
+    for facet, wanted in values.items():
+        wanted = list(wanted)
         if facet is Facet.COMMITTEE:
-            labels[facet] = dict(
-                await Committee.filter(slug__in=values).values_list("slug", "name")
-            )
+            found = await Committee.filter(slug__in=wanted).values_list("slug", "name")
         elif facet is Facet.TOPIC:
-            labels[facet] = dict(await Topic.filter(slug__in=values).values_list("slug", "name"))
+            found = await Topic.filter(slug__in=wanted).values_list("slug", "name")
         elif facet is Facet.PERSON:
-            labels[facet] = dict(await Person.filter(slug__in=values).values_list("slug", "name"))
+            found = await Person.filter(slug__in=wanted).values_list("slug", "name")
         elif facet is Facet.KIND:
-            labels[facet] = {v: KIND_LABELS.get(v, v) for v in values}
+            found = [(v, KIND_LABELS[v]) for v in wanted if v in KIND_LABELS]
         elif facet is Facet.PLATFORM:
-            labels[facet] = {v: PLATFORM_LABELS.get(v, v) for v in values}
+            found = [(v, PLATFORM_LABELS[v]) for v in wanted if v in PLATFORM_LABELS]
         else:
-            labels[facet] = {v: v for v in values}
+            found = []
+        names = dict(found)
+        labels[facet] = {v: names.get(v, v) for v in wanted}
     return labels

@@ -46,12 +46,30 @@ class _NulFinder(Visitor):
         return None
 
 
-def _document_has_nul(document: DocumentNode | None) -> bool:
-    if document is None:
-        return False
+def _walk_finds_nul(document: DocumentNode) -> bool:
     finder = _NulFinder()
     visit(document, finder)
     return finder.found
+
+
+_CHECKED_DOCUMENTS = 256
+_checked: dict[int, tuple[DocumentNode, bool]] = {}
+"""Documents already walked, by identity: the parser cache hands back the same object
+for the same text, so a document is walked once, not on every request that sends it
+(hashing a document would walk it too)."""
+
+
+def _document_has_nul(document: DocumentNode | None) -> bool:
+    if document is None:
+        return False
+    entry = _checked.get(id(document))
+    if entry is not None and entry[0] is document:
+        return entry[1]
+    found = _walk_finds_nul(document)
+    if len(_checked) >= _CHECKED_DOCUMENTS:
+        del _checked[next(iter(_checked))]  # the oldest
+    _checked[id(document)] = (document, found)
+    return found
 
 
 class RefuseNulCharacters(SchemaExtension):

@@ -26,8 +26,7 @@ from schema.search.types import (
 from search import query as q
 from search.backend import SearchUnavailable
 from search.links import url_at
-from search.service import FieldProblem, facet_labels
-
+from search.service import FieldProblem
 
 DEFAULT_HITS = 20
 
@@ -141,10 +140,7 @@ class SearchQuery:
             raise GraphQLError(
                 "Search is temporarily unavailable.", extensions={"code": "SEARCH_UNAVAILABLE"}
             ) from error
-        labels, hydrated = await asyncio.gather(
-            facet_labels(result.facets),
-            asyncio.gather(*(_hydrate(info, hit) for hit in result.hits)),
-        )
+        hydrated = await asyncio.gather(*(_hydrate(info, hit) for hit in result.hits))
         return SearchResults(
             total_hits=result.total_hits,
             processing_time_ms=result.processing_time_ms,
@@ -153,7 +149,7 @@ class SearchQuery:
                 FacetCount(
                     facet=SearchFacet(facet.value),
                     values=[
-                        FacetValue(value=value, label=labels[facet].get(value, value), count=count)
+                        FacetValue(value=value, count=count, facet=facet)
                         for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                     ],
                 )

@@ -107,8 +107,13 @@ SearchHit = Annotated[
 @strawberry.type(description="One value of a facet and how many matches have it.")
 class FacetValue:
     value: str = strawberry.field(description="The value to filter by (a slug, a year, …).")
-    label: str = strawberry.field(description="The value's display name.")
     count: int = strawberry.field(description="How many matches have this value.")
+    facet: strawberry.Private[search_query.Facet]
+
+    @strawberry.field(description="The value's display name.")
+    async def label(self, info: strawberry.Info[Context]) -> str:
+        # Loaded only when asked for, one query per facet that names rows.
+        return await info.context.search_loaders.facet_label.load((self.facet, self.value))
 
 
 @strawberry.type(description="Counts of the matches by one facet.")

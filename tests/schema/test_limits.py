@@ -274,6 +274,21 @@ async def test_nul_characters_in_string_input_are_refused_before_execution(
     }
 
 
+async def test_a_nul_literal_is_refused_every_time_the_same_document_is_sent(
+    db: Database, schema: strawberry.Schema, anonymous: ContextFactory
+) -> None:
+    # The parsed document is cached, and so is whether it holds a NUL: both requests see it.
+    document = '{ organisation(slug: "x\\u0000y") { slug } }'
+    clean = '{ organisation(slug: "xy") { slug } }'
+
+    first = await _errors(schema, anonymous, document)
+    assert (await schema.execute(clean, context_value=anonymous())).errors is None
+    second = await _errors(schema, anonymous, document)
+
+    assert first == second
+    assert [error["extensions"] for error in second] == [{"code": "BAD_USER_INPUT"}]
+
+
 @pytest.mark.parametrize("digits", ["9" * 30, "1" * 5000], ids=["over-32-bits", "5000-digits"])
 async def test_an_id_too_large_for_any_row_finds_nothing(
     db: Database, schema: strawberry.Schema, anonymous: ContextFactory, digits: str

@@ -94,3 +94,16 @@ async def test_a_word_another_process_indexed_is_found_by_typo(tmp_path: Path) -
     assert [h.id for h in (await reader.search(SearchRequest("ploggign "))).hits] == ["event-2"]
     await writer.close()
     await reader.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+async def test_highlights_mark_every_word_the_query_reached_and_no_other(
+    one_word_per_document: EmbeddedBackend, text: str
+) -> None:
+    # Each document holds one word: a hit's highlight must mark it, however the search
+    # matched it (by stem, prefix, typo, or a prefix with a typo).
+    result = await one_word_per_document.search(SearchRequest(text, limit=len(WORDS)))
+
+    marked = {h.highlights[0].snippet if h.highlights else "" for h in result.hits}
+    assert marked == {f"<mark>{WORDS[int(h.id.split('-')[1])]}</mark>" for h in result.hits}
+    assert result.total_hits == len(result.hits)

@@ -162,6 +162,35 @@ async def test_a_page_of_hits_costs_the_same_queries_as_a_smaller_one(
         assert count_queries.count == small
 
 
+async def test_facet_labels_are_read_only_when_asked_for(
+    seeded_index: SearchBackend, count_queries: Any
+) -> None:
+    context = Context.for_request(ANONYMOUS, settings, SearchService(seeded_index))
+    schema = build_schema(settings)
+    counts_only = """{ search(query: "human rights", first: 0, facets: [COMMITTEE, TOPIC, KIND])
+                       { facets { facet values { value count } } } }"""
+    labelled = counts_only.replace("value count", "value label count")
+
+    count_queries.reset()
+    plain = await schema.execute(counts_only, context_value=context)
+    without_labels = count_queries.count
+    count_queries.reset()
+    named = await schema.execute(labelled, context_value=context)
+
+    assert plain.errors is None and named.errors is None
+    assert without_labels == 0
+    assert count_queries.count == 2  # committees and topics; kinds are named in code
+    labels = {
+        f["facet"]: {v["value"]: v["label"] for v in f["values"]}
+        for f in named.data["search"]["facets"]
+    }
+    assert labels["COMMITTEE"]["human-rights-defenders"] == "Human Rights Defenders Committee"
+    assert labels["KIND"]["event"] == "Events"
+    assert {
+        f["facet"]: [v["count"] for v in f["values"]] for f in plain.data["search"]["facets"]
+    } == {f["facet"]: [v["count"] for v in f["values"]] for f in named.data["search"]["facets"]}
+
+
 async def test_an_event_unpublished_but_not_yet_reindexed_is_not_shown(
     db: Database, seed_copy: Path, backend: SearchBackend
 ) -> None:
@@ -197,7 +226,6 @@ async def test_the_app_indexes_seeded_content_in_the_background(
             if found["totalHits"] and health["search_backlog"]["size"] == 0:
                 break
             await asyncio.sleep(0.05)
-
 
     assert found["hits"][0]["event"]["slug"] == "world-day-to-combat-desertification-2021"
     assert health["search_backlog"]["size"] == 0
