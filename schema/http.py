@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -94,6 +95,14 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             headers=headers,
             media_type=negotiate(request.headers.get("accept")),
         )
+
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson encodes a page of search hits several times faster; anything it cannot
+        # encode (an integer beyond 64 bits in a JSON scalar, say) goes the standard way.
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            return super().encode_json(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         # Strawberry lets a body of invalid UTF-8, nesting deeper than the

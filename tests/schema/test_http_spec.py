@@ -196,3 +196,27 @@ async def test_the_app_refuses_its_own_mutations_over_get(client: httpx.AsyncCli
     response = await client.get("/graphql", params={"query": "mutation { __typename }"})
 
     assert response.status_code == 405
+
+
+async def test_responses_carry_any_text_and_json_value_the_schema_returns() -> None:
+    # Responses are encoded fast (orjson), and the standard way when that cannot: a JSON
+    # value with an integer beyond 64 bits still reaches the client intact.
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def text(self) -> str:
+            return "Çağlayan — «impunity» \u2028 ✓"
+
+        @strawberry.field
+        def value(self) -> strawberry.scalars.JSON:
+            return {"big": 2**70, "list": [1.5, None, "é"]}
+
+    app = Starlette(routes=[Route("/graphql", GraphQLOverHTTP(strawberry.Schema(query=Query)))])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        text = await client.post("/graphql", json={"query": "{ text }"})
+        value = await client.post("/graphql", json={"query": "{ value }"})
+
+    assert text.json() == {"data": {"text": "Çağlayan — «impunity» \u2028 ✓"}}
+    assert value.status_code == 200
+    assert value.json() == {"data": {"value": {"big": 2**70, "list": [1.5, None, "é"]}}}
