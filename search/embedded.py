@@ -35,9 +35,9 @@ from search.embedded_query import (
     triggered_synonyms,
 )
 from search.highlight import Highlighter
-from search.lexicon import LexiconCache
+from search.lexicon import Lexicon, LexiconCache
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
-from search.text import STEMMED, WORDS, analyzers, parse_query
+from search.text import STEMMED, WORDS, ParsedQuery, QueryWord, analyzers, parse_query
 
 INTEGER_FIELDS = ("year", "date", "event_id", "person_id", "recording_id", "start_ms")
 KEYWORD_FIELDS = ("id", "kind", "committee", "topics", "people", "platform")
@@ -97,11 +97,13 @@ def _highlight_texts(source: Document) -> list[str]:
 
 
 class _Plan(NamedTuple):
-    """One search's snapshot of the index, its query and the highlighter for its hits."""
+    """One search's snapshot of the index and its query, with what highlighting needs."""
 
     searcher: tantivy.Searcher
     query: Query
-    highlighter: Highlighter
+    parsed: ParsedQuery
+    lexicon: Lexicon
+    reached: dict[QueryWord, dict[str, int]]
 
 
 class _Live:
@@ -302,16 +304,18 @@ class EmbeddedBackend:
         text = text_query(self.schema, parsed, self.synonyms, lexicon, reached)
         clauses = [(Occur.Must, text)]
         clauses += [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
-        synonyms = triggered_synonyms(parsed, self.synonyms)
-        highlighter = Highlighter(parsed, lexicon, reached, synonyms)
-        return _Plan(searcher, Query.boolean_query(clauses), highlighter)
+        return _Plan(searcher, Query.boolean_query(clauses), parsed, lexicon, reached)
 
     def _page(self, plan: _Plan, request: SearchRequest) -> tuple[int, list[Hit]]:
         """The number of matches, and the requested page of them with their highlights."""
-        searcher, query, highlighter = plan
-        result = searcher.search(query, max(request.limit, 1), count=True, offset=request.offset)
+        searcher = plan.searcher
+        result = searcher.search(
+            plan.query, max(request.limit, 1), count=True, offset=request.offset
+        )
         hits = []
         if request.limit > 0:
+            synonyms = triggered_synonyms(plan.parsed, self.synonyms)
+            highlighter = Highlighter(plan.parsed, plan.lexicon, plan.reached, synonyms)
             sources = [
                 (score, orjson.loads(searcher.doc(address)["_source"][0]))
                 for score, address in result.hits
@@ -321,7 +325,7 @@ class EmbeddedBackend:
         return result.count or 0, hits
 
     @staticmethod
-    def _facet_counts(plan: _Plan, facets: Sequence[Facet]) -> dict[Any, dict[str, int]]:
+    def _facet_counts(plan: _Plan, facets: Sequence[Facet]) -> dict[Facet, dict[str, int]]:
         aggregations = {
             facet.value: {"terms": {"field": facet.value, "size": 10_000}} for facet in facets
         }

@@ -80,7 +80,6 @@ class Highlighter:
     ) -> None:
         """`reached`: for each of the query's words, the other words of the index it
         reaches by prefix or typo (`Lexicon.typos`), as the engine's query used them."""
-        self.query = query
         targets = _targets(query, synonyms)
         tokens = {t.text for t in targets}
         for other in reached.values():
@@ -229,9 +228,8 @@ def _word_spans(lowered: str, words: Iterable[str]) -> list[tuple[int, int]]:
 def _spans_by_text(
     texts: Sequence[str], page_spans: Iterable[tuple[int, int]]
 ) -> dict[str, list[tuple[int, int]]]:
-    """The spans in each of `texts` of the `page_spans` found in their page: the texts
-    joined by spaces, lowercased with every character kept in place. One search per
-    word, not per text too."""
+    """The `page_spans` found in the texts' page (the texts joined by spaces, lowercased
+    with every character kept in place), as spans within each text."""
     found: dict[str, list[tuple[int, int]]] = {text: [] for text in texts}
     starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
     for start, end in page_spans:
