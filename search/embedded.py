@@ -32,6 +32,7 @@ from search.embedded_query import (
     normalise_synonyms,
     reached_words,
     text_query,
+    top_tier_query,
     triggered_synonyms,
 )
 from search.highlight import Highlighter
@@ -47,6 +48,7 @@ SCHEMA_VERSION = 2
 """Bumped whenever build_schema changes: an index of another version is replaced by an
 empty one, which the app then rebuilds from the database (`needs_rebuild`)."""
 INDEX_PREFIX = f"index-v{SCHEMA_VERSION}-"
+_TOTAL = "_matches"  # the aggregation that counts matches beside the facets
 
 
 def build_schema() -> tantivy.Schema:
@@ -91,9 +93,9 @@ def _field_texts(source: Document, field: str) -> list[str]:
     return [v for v in value if v] if isinstance(value, list) else [value] if value else []
 
 
-def _highlight_texts(source: Document) -> list[str]:
-    kind = DocumentKind(source["kind"])
-    return [text for field in HIGHLIGHT_FIELDS[kind] for text in _field_texts(source, field)]
+def _highlight_texts(source: Document, kind: DocumentKind) -> list[tuple[str, list[str]]]:
+    """The texts of each field that a hit of this kind shows highlighted."""
+    return [(field, _field_texts(source, field)) for field in HIGHLIGHT_FIELDS[kind]]
 
 
 class _Plan(NamedTuple):
@@ -101,6 +103,8 @@ class _Plan(NamedTuple):
 
     searcher: tantivy.Searcher
     query: Query
+    narrowed: Query | None
+    """The query restricted to its top tier, when that can give the same page."""
     parsed: ParsedQuery
     lexicon: Lexicon
     reached: dict[QueryWord, dict[str, int]]
@@ -302,51 +306,84 @@ class EmbeddedBackend:
             return None
         reached = reached_words(parsed, lexicon)
         text = text_query(self.schema, parsed, self.synonyms, lexicon, reached)
-        clauses = [(Occur.Must, text)]
-        clauses += [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
-        return _Plan(searcher, Query.boolean_query(clauses), parsed, lexicon, reached)
+        filters = [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
+        clauses = [(Occur.Must, text), *filters]
+        narrowed = None
+        if request.limit > 0:
+            needed = request.offset + request.limit
+            top = top_tier_query(self.schema, parsed, self.synonyms, searcher, needed)
+            if top is not None:
+                narrowed = Query.boolean_query([(Occur.Must, top), *filters])
+        return _Plan(searcher, Query.boolean_query(clauses), narrowed, parsed, lexicon, reached)
 
-    def _page(self, plan: _Plan, request: SearchRequest) -> tuple[int, list[Hit]]:
-        """The number of matches, and the requested page of them with their highlights."""
+    def _page(self, plan: _Plan, request: SearchRequest) -> tuple[int | None, list[Hit]]:
+        """The number of matches (None when the page came from the narrowed query, which
+        does not count them all), and the requested page with its highlights."""
         searcher = plan.searcher
-        result = searcher.search(
-            plan.query, max(request.limit, 1), count=True, offset=request.offset
-        )
+        total: int | None = None
+        result = None
+        if plan.narrowed is not None:
+            result = searcher.search(
+                plan.narrowed, request.limit, count=True, offset=request.offset
+            )
+            if (result.count or 0) < request.offset + request.limit:
+                result = None  # fewer than a page in the top tier: search them all
+        if result is None:
+            result = searcher.search(
+                plan.query, max(request.limit, 1), count=True, offset=request.offset
+            )
+            total = result.count or 0
         hits = []
         if request.limit > 0:
             synonyms = triggered_synonyms(plan.parsed, self.synonyms)
             highlighter = Highlighter(plan.parsed, plan.lexicon, plan.reached, synonyms)
-            sources = [
-                (score, orjson.loads(searcher.doc(address)["_source"][0]))
-                for score, address in result.hits
-            ]
-            highlighter.learn([text for _, source in sources for text in _highlight_texts(source)])
-            hits = [self._hit(source, score, highlighter) for score, source in sources]
-        return result.count or 0, hits
+            page = []
+            for score, address in result.hits:
+                source = orjson.loads(searcher.doc(address)["_source"][0])
+                kind = DocumentKind(source["kind"])
+                page.append((score, source, kind, _highlight_texts(source, kind)))
+            highlighter.learn(
+                [text for *_, fields in page for _, texts in fields for text in texts]
+            )
+            hits = [self._hit(*hit, highlighter) for hit in page]
+        return total, hits
 
     @staticmethod
-    def _facet_counts(plan: _Plan, facets: Sequence[Facet]) -> dict[Facet, dict[str, int]]:
+    def _counts(
+        plan: _Plan, facets: Sequence[Facet], total: bool
+    ) -> tuple[dict[Facet, dict[str, int]], int | None]:
+        """The facet counts and, when `total`, the number of matches: one pass that
+        scores nothing. Every document has exactly one kind, so the kinds' counts add
+        up to the matches."""
         aggregations = {
             facet.value: {"terms": {"field": facet.value, "size": 10_000}} for facet in facets
         }
+        if total:
+            aggregations[_TOTAL] = {"terms": {"field": "kind", "size": len(DocumentKind)}}
         counted = plan.searcher.aggregate(plan.query, aggregations)
-        return {
+        counts = {
             facet: {
                 str(b["key"]): int(b["doc_count"])
                 for b in counted.get(facet.value, {}).get("buckets", [])
             }
             for facet in facets
         }
+        matches = sum(int(b["doc_count"]) for b in counted.get(_TOTAL, {}).get("buckets", []))
+        return counts, matches if total else None
 
-    def _hit(self, source: Document, score: float, highlighter: Highlighter) -> Hit:
-        kind = DocumentKind(source["kind"])
+    @staticmethod
+    def _hit(
+        score: float,
+        source: Document,
+        kind: DocumentKind,
+        fields: list[tuple[str, list[str]]],
+        highlighter: Highlighter,
+    ) -> Hit:
         highlights = []
-        for field in HIGHLIGHT_FIELDS[kind]:
+        for field, texts in fields:
             crop = field in CROPPED_FIELDS
             marked = [
-                snippet
-                for text in _field_texts(source, field)
-                if (snippet := highlighter.snippet(text, crop=crop))
+                snippet for text in texts if (snippet := highlighter.snippet(text, crop=crop))
             ]
             if marked:
                 highlights.append(Highlight(field, " · ".join(marked)))
@@ -365,21 +402,25 @@ class EmbeddedBackend:
 
     async def search(self, request: SearchRequest) -> SearchResponse:
         # Searching takes milliseconds and tantivy searchers are safe beside a writer, so
-        # it runs on the loop without the write lock. Facets are counted on a thread
-        # meanwhile: tantivy releases the GIL while it searches and aggregates.
+        # it runs on the loop without the write lock. Facets, and the matches when the
+        # page comes from the narrowed query, are counted on a thread meanwhile: tantivy
+        # releases the GIL while it searches and aggregates.
         started = time.perf_counter()
         plan = self._plan(request)
         if plan is None:
             return SearchResponse(0, (time.perf_counter() - started) * 1000, [], {})
         counting = None
-        if request.facets:
+        if request.facets or plan.narrowed is not None:
             counting = asyncio.get_running_loop().run_in_executor(
-                None, self._facet_counts, plan, request.facets
+                None, self._counts, plan, request.facets, plan.narrowed is not None
             )
         try:
             total, hits = self._page(plan, request)
         finally:
-            facets = await counting if counting is not None else {}
+            facets, counted = await counting if counting is not None else ({}, None)
+        if total is None:
+            assert counted is not None, "a narrowed page is always counted"
+            total = counted
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResponse(total, elapsed, hits, facets)
 

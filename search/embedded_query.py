@@ -10,6 +10,7 @@ score, as Meilisearch's default "last" matching strategy does.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import tantivy
@@ -60,22 +61,25 @@ def _any_term(schema: tantivy.Schema, field: str, terms: Sequence[str]) -> Query
     return _should([Query.term_query(schema, field, term) for term in terms])
 
 
+TOP_GROUP = max(STEM_GROUPS, key=STEM_GROUPS.__getitem__)
+"""The stemmed group of the title and name: an exact match there is the top tier."""
+
+
 def _word_query(
-    schema: tantivy.Schema, word: QueryWord, variants: Mapping[str, int], lexicon: Lexicon
+    schema: tantivy.Schema,
+    word: QueryWord,
+    variants: Mapping[str, int],
+    lexicon: Lexicon | None,
 ) -> Query:
+    """The query word's best tier over all fields, plus the BM25 tie-break; with no
+    `lexicon`, only its top tier (an exact match in TOP_GROUP) is matched."""
+    groups = STEM_GROUPS if lexicon is not None else {TOP_GROUP: STEM_GROUPS[TOP_GROUP]}
     options: list[Query] = [
         Query.const_score_query(Query.term_query(schema, group, word.stem), _score(EXACT, weight))
-        for group, weight in STEM_GROUPS.items()
+        for group, weight in groups.items()
     ]
-    # The words the query word reaches by prefix or typo, read as plain terms; a word
-    # with the query word's stem is left out: the exact tier above already holds it.
-    for group, weight in WORD_GROUPS.items():
-        for typos, tier in enumerate(TYPO_TIERS):
-            terms = lexicon.in_field(group, (w for w, t in variants.items() if t == typos))
-            if terms:
-                options.append(
-                    Query.const_score_query(_any_term(schema, group, terms), _score(tier, weight))
-                )
+    if lexicon is not None:
+        options += _reached_options(schema, variants, lexicon)
     best = Query.disjunction_max_query(options)
     # BM25 on the stemmed groups breaks ties within a tier.
     relevance = Query.boost_query(
@@ -88,6 +92,23 @@ def _word_query(
         TIE_BREAK,
     )
     return Query.boolean_query([(Occur.Must, best), (Occur.Should, relevance)])
+
+
+def _reached_options(
+    schema: tantivy.Schema, variants: Mapping[str, int], lexicon: Lexicon
+) -> list[Query]:
+    """The words a query word reaches by prefix or typo, read as plain terms, each tier
+    and group scored as such; a word with the query word's stem is not among them: the
+    exact tier holds it."""
+    options = []
+    for group, weight in WORD_GROUPS.items():
+        for typos, tier in enumerate(TYPO_TIERS):
+            terms = lexicon.in_field(group, (w for w, t in variants.items() if t == typos))
+            if terms:
+                options.append(
+                    Query.const_score_query(_any_term(schema, group, terms), _score(tier, weight))
+                )
+    return options
 
 
 SYNONYM = 90.0  # a synonym's match ranks just below the words the user typed
@@ -159,8 +180,12 @@ def text_query(
             query_word = parsed.words[index]
             units.append(_word_query(schema, query_word, reached[query_word], lexicon))
             index += 1
+    return _units_query(schema, units, parsed.excluded)
+
+
+def _units_query(schema: tantivy.Schema, units: Sequence[Query], excluded: Sequence[str]) -> Query:
     clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
-    for word in parsed.excluded:
+    for word in excluded:
         clauses.append(
             (
                 Occur.MustNot,
@@ -168,6 +193,49 @@ def text_query(
             )
         )
     return Query.boolean_query(clauses)
+
+
+BM25_K1 = 1.2
+"""tantivy's BM25 saturation: a term scores at most idf × (1 + K1), times its boost."""
+DOCUMENTS_BOUND = 2**40
+"""More documents than any embedded index will hold: idf never exceeds ln(1 + 2 × this)."""
+_TOP_EXACT = _score(EXACT, STEM_GROUPS[TOP_GROUP])
+_NEXT_BEST = max(_score(EXACT, w) for g, w in STEM_GROUPS.items() if g != TOP_GROUP)
+_TIE_BREAK_WITHOUT_TOP = (
+    TIE_BREAK
+    * (1 + BM25_K1)
+    * math.log(1 + 2 * DOCUMENTS_BOUND)
+    * sum(w for g, w in STEM_GROUPS.items() if g != TOP_GROUP)
+)
+TOP_TIER_OUTRANKS_THE_REST = _NEXT_BEST + _TIE_BREAK_WITHOUT_TOP < _TOP_EXACT
+"""Whether a one-word query's matches in its top tier always outrank its other matches:
+they score at least _TOP_EXACT; any other scores at most the next best exact tier plus a
+tie-break without a TOP_GROUP part (that document has no such term)."""
+
+
+def top_tier_query(
+    schema: tantivy.Schema,
+    parsed: ParsedQuery,
+    synonyms: Sequence[tuple[tuple[str, ...], ...]],
+    searcher: tantivy.Searcher,
+    needed: int,
+) -> Query | None:
+    """For a query of one word (no phrase, no synonym) whose top tier may hold `needed`
+    documents: `text_query` matching only that tier, scoring each of those documents
+    exactly as `text_query` does. Its top tier outranks the rest
+    (`TOP_TIER_OUTRANKS_THE_REST`), so when it matches `needed` documents its first
+    `needed` are the full query's: a common word's top page, with far less to score."""
+    if (
+        not TOP_TIER_OUTRANKS_THE_REST
+        or len(parsed.words) != 1
+        or parsed.phrases
+        or triggered_synonyms(parsed, synonyms)
+    ):
+        return None
+    (word,) = parsed.words
+    if searcher.doc_freq(TOP_GROUP, word.stem) < needed:
+        return None  # too few documents hold it, whatever the filters
+    return _units_query(schema, [_word_query(schema, word, {}, None)], parsed.excluded)
 
 
 def _one_of(schema: tantivy.Schema, field: str, values: Sequence[str]) -> Query:

@@ -153,11 +153,14 @@ class Highlighter:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The character ranges of the words in `text` that the query matches."""
+        return list(self._spans(text))
+
+    def _spans(self, text: str) -> Sequence[tuple[int, int]]:
         if not self._learned:
             self.learn([text])
         found = self._found.get(text)
         if found is not None:
-            return list(found)
+            return found
         if not self._matched:
             return []
         lowered = self._lowered.get(text)
@@ -170,7 +173,7 @@ class Highlighter:
     def snippet(self, text: str, *, crop: bool) -> str | None:
         """The text with its matches marked, cropped around the densest matches when
         `crop`; None when nothing in it matches."""
-        spans = self.spans(text)
+        spans = self._spans(text)
         if not spans:
             return None
         if not crop or len(text) <= CROP_CHARS:

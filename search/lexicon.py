@@ -33,10 +33,11 @@ class Lexicon:
     def __init__(self, fields: Mapping[str, Iterable[str]]) -> None:
         self.fields = {field: frozenset(terms) for field, terms in fields.items()}
         self.words = sorted(set().union(*self.fields.values()))
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        by_length: dict[int, list[str]] = defaultdict(list)
         for word in self.words:
-            self._by_length[len(word)].append(word)
-        self._heads: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
+            by_length[len(word)].append(word)
+        self._by_length = {length: _Strings(words) for length, words in by_length.items()}
+        self._heads: dict[int, tuple[_Strings, dict[str, list[str]]]] = {}
 
     @classmethod
     def read(cls, searcher: tantivy.Searcher, fields: Iterable[str]) -> Lexicon:
@@ -52,14 +53,14 @@ class Lexicon:
             found.append(word)
         return found
 
-    def _heads_of_length(self, length: int) -> tuple[list[str], dict[str, list[str]]]:
+    def _heads_of_length(self, length: int) -> tuple[_Strings, dict[str, list[str]]]:
         """The distinct `length`-character beginnings of words, and the words each begins."""
         if length not in self._heads:
             heads: dict[str, list[str]] = defaultdict(list)
             for word in self.words:
                 if len(word) >= length:
                     heads[word[:length]].append(word)
-            self._heads[length] = (list(heads), dict(heads))
+            self._heads[length] = (_Strings(list(heads)), dict(heads))
         return self._heads[length]
 
     def typos(self, word: QueryWord) -> dict[str, int]:
@@ -79,13 +80,11 @@ class Lexicon:
             for length in range(max(1, size - word.typos), size + word.typos + 1):
                 if word.prefix:
                     heads, words_of = self._heads_of_length(length)
-                    for head, typos, _ in _close(word.text, heads, word.typos):
+                    for head, typos in heads.close_to(word.text, word.typos):
                         for candidate in words_of[head]:
                             add(candidate, typos)
-                else:
-                    for candidate, typos, _ in _close(
-                        word.text, self._by_length.get(length, []), word.typos
-                    ):
+                elif length in self._by_length:
+                    for candidate, typos in self._by_length[length].close_to(word.text, word.typos):
                         add(candidate, typos)
         return {w: t for w, t in found.items() if stem(w) != word.stem}
 
@@ -97,6 +96,40 @@ class Lexicon:
     def in_field(self, field: str, words: Iterable[str]) -> list[str]:
         terms = self.fields.get(field, frozenset())
         return sorted(w for w in words if w in terms)
+
+
+class _Strings:
+    """Strings of one length, arranged to find those within a typo budget of a text.
+
+    Within one typo (by optimal string alignment), a string either starts as the text
+    does, or differs from it by one edit at its start: its first letter replaced, the
+    text's first letter dropped, a letter put before it, or the first two swapped. So
+    only the strings with the text's first letter are compared, plus those few exact
+    forms looked up; within two typos, every string is compared."""
+
+    def __init__(self, strings: Sequence[str]) -> None:
+        self.strings = list(strings)
+        self.members = frozenset(self.strings)
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        self.by_rest: dict[str, list[str]] = defaultdict(list)
+        for string in self.strings:
+            self.by_first[string[:1]].append(string)
+            self.by_rest[string[1:]].append(string)
+
+    def close_to(self, text: str, typos: int) -> list[tuple[str, int]]:
+        """The strings within `typos` of `text`, with the typos each takes."""
+        if typos != 1 or len(text) < 2:
+            return [(s, d) for s, d, _ in _close(text, self.strings, typos)]
+        first, rest = text[0], text[1:]
+        found = [(s, d) for s, d, _ in _close(text, self.by_first.get(first, []), typos)]
+        edited = [
+            *(s for s in self.by_rest.get(rest, ()) if s[0] != first),  # first letter replaced
+            *self.by_rest.get(text, ()),  # a letter put before the text
+            rest,  # the text's first letter dropped
+            text[1] + first + text[2:],  # the first two letters swapped
+        ]
+        found += [(s, 1) for s in dict.fromkeys(edited) if s[:1] != first and s in self.members]
+        return found
 
 
 def _close(text: str, choices: Sequence[str], typos: int) -> list[tuple[str, int, int]]:

@@ -24,6 +24,9 @@ QUERIES = [
     "impunity", "impuntiy", "imunity", "desertifcation", "desertificatoin", "desert",
     "panelist", "panellsits", "jurisdcition", "plogging", "ploging", "univers", "univ",
     "unvi", "extradtiion", "magnitksy", "sanctoins", "xyz", "imp", "desertifi",
+    # a typo at the first letter: replaced, dropped, added, swapped with the second
+    "xmpunity", "mpunity", "aimpunty", "mipunity", "lpogging", "oplgging", "nuiversal",
+    "ompunit", "panellisx", "bplogging",
 ]  # fmt: skip
 
 
