@@ -197,20 +197,26 @@ def _units_query(schema: tantivy.Schema, units: Sequence[Query], excluded: Seque
 
 BM25_K1 = 1.2
 """tantivy's BM25 saturation: a term scores at most idf × (1 + K1), times its boost."""
-DOCUMENTS_BOUND = 2**40
-"""More documents than any embedded index will hold: idf never exceeds ln(1 + 2 × this)."""
+DOCUMENTS_BOUND = 2**32
+"""More documents (deleted ones included) than an embedded index holds: a bound on the
+document count in BM25's idf."""
 _TOP_EXACT = _score(EXACT, STEM_GROUPS[TOP_GROUP])
 _NEXT_BEST = max(_score(EXACT, w) for g, w in STEM_GROUPS.items() if g != TOP_GROUP)
-_TIE_BREAK_WITHOUT_TOP = (
-    TIE_BREAK
-    * (1 + BM25_K1)
-    * math.log(1 + 2 * DOCUMENTS_BOUND)
-    * sum(w for g, w in STEM_GROUPS.items() if g != TOP_GROUP)
-)
-TOP_TIER_OUTRANKS_THE_REST = _NEXT_BEST + _TIE_BREAK_WITHOUT_TOP < _TOP_EXACT
-"""Whether a one-word query's matches in its top tier always outrank its other matches:
-they score at least _TOP_EXACT; any other scores at most the next best exact tier plus a
-tie-break without a TOP_GROUP part (that document has no such term)."""
+
+
+def _tie_break_bounds(searcher: tantivy.Searcher, word_stem: str) -> tuple[float, float]:
+    """The most a word's BM25 tie-break can add to a document's score, in all and from
+    TOP_GROUP alone: each stemmed group's term scores at most idf × (1 + K1), idf
+    falling with the term's document frequency (the one BM25 itself reads) and rising
+    with the document count."""
+    parts = {
+        group: TIE_BREAK
+        * (1 + BM25_K1)
+        * weight
+        * math.log(1 + (DOCUMENTS_BOUND + 0.5) / (searcher.doc_freq(group, word_stem) + 0.5))
+        for group, weight in STEM_GROUPS.items()
+    }
+    return sum(parts.values()), parts[TOP_GROUP]
 
 
 def top_tier_query(
@@ -220,22 +226,38 @@ def top_tier_query(
     searcher: tantivy.Searcher,
     needed: int,
 ) -> Query | None:
-    """For a query of one word (no phrase, no synonym) whose top tier may hold `needed`
-    documents: `text_query` matching only that tier, scoring each of those documents
-    exactly as `text_query` does. Its top tier outranks the rest
-    (`TOP_TIER_OUTRANKS_THE_REST`), so when it matches `needed` documents its first
-    `needed` are the full query's: a common word's top page, with far less to score."""
-    if (
-        not TOP_TIER_OUTRANKS_THE_REST
-        or len(parsed.words) != 1
-        or parsed.phrases
-        or triggered_synonyms(parsed, synonyms)
-    ):
+    """`text_query` restricted to its top tier: the documents with every word's exact
+    match in TOP_GROUP (titles and names), each scored exactly as `text_query` scores it.
+
+    Such a document scores at least _TOP_EXACT per word. Any other lacks it for some
+    word, which then scores at most _NEXT_BEST, with no TOP_GROUP part in that word's
+    tie-break; so when the tie-breaks cannot make up the difference, the top tier
+    outranks every other match, and if it holds `needed` documents, its first `needed`
+    are the full query's: a common word's page, with far less to score. None when that
+    cannot be told, or cannot hold: a phrase or synonym (they score otherwise), or a
+    word in fewer than `needed` titles.
+    """
+    if not parsed.words or parsed.phrases or triggered_synonyms(parsed, synonyms):
         return None
-    (word,) = parsed.words
-    if searcher.doc_freq(TOP_GROUP, word.stem) < needed:
-        return None  # too few documents hold it, whatever the filters
-    return _units_query(schema, [_word_query(schema, word, {}, None)], parsed.excluded)
+    stems = [word.stem for word in parsed.words]
+    if min(searcher.doc_freq(TOP_GROUP, word_stem) for word_stem in stems) < needed:
+        return None  # too few documents hold them, whatever the filters
+    bounds = [_tie_break_bounds(searcher, word_stem) for word_stem in stems]
+    most_elsewhere = sum(total for total, _ in bounds) - min(top for _, top in bounds)
+    if _NEXT_BEST + most_elsewhere >= _TOP_EXACT:
+        return None
+    units = [_word_query(schema, word, {}, None) for word in parsed.words]
+    # The first word must match already; the others must match in the top tier too,
+    # through clauses that add nothing to the score (the units keep their own roles,
+    # so each document's score is summed as in `text_query`).
+    required = [
+        Query.const_score_query(Query.term_query(schema, TOP_GROUP, word_stem), 0.0)
+        for word_stem in stems[1:]
+    ]
+    return Query.boolean_query(
+        [(Occur.Must, _units_query(schema, units, parsed.excluded))]
+        + [(Occur.Must, requirement) for requirement in required]
+    )
 
 
 def _one_of(schema: tantivy.Schema, field: str, values: Sequence[str]) -> Query:

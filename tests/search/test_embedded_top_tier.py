@@ -22,7 +22,7 @@ FILLER = [
 @pytest.fixture
 async def common_word_index(tmp_path: Path) -> EmbeddedBackend:
     """ "rights" in 60 titles and in the texts of 60 more, some saying it many times
-    (high BM25 outside the title), with typo and prefix neighbours in other titles; a quarter of the titles say "draft"."""
+    (high BM25 outside the title), with typo and prefix neighbours in other titles; a quarter of the titles say "draft", half "panel"."""
     rng = random.Random(3)
     backend = EmbeddedBackend(tmp_path / "search")
     await backend.open()
@@ -36,7 +36,8 @@ async def common_word_index(tmp_path: Path) -> EmbeddedBackend:
             document(
                 f"event-{i}",
                 title=f"{words(rng.randint(1, 6))} rights {words(rng.randint(0, 3))}"
-                + (" draft" if i % 4 == 0 else ""),
+                + (" draft" if i % 4 == 0 else "")
+                + (" panel" if i % 2 else ""),
                 body=words(rng.randint(5, 40)) + " rights" * rng.randint(0, 2),
                 event_id=i,
                 year=2015 + i % 8,
@@ -60,7 +61,9 @@ async def common_word_index(tmp_path: Path) -> EmbeddedBackend:
     return backend
 
 
-@pytest.mark.parametrize("query", ["rights", "rights ", "rights -draft"])
+@pytest.mark.parametrize(
+    "query", ["rights", "rights ", "rights -draft", "rights panel", "panel rights -draft"]
+)
 @pytest.mark.parametrize(
     "search_filter",
     [SearchFilter(), SearchFilter(year_from=2017), SearchFilter(kinds=(DocumentKind.EVENT,))],
@@ -106,3 +109,35 @@ async def test_a_page_past_the_top_tier_is_ranked_from_every_match(
     assert {h.id for h in ranked.hits[:61]} == titles
     assert [h.id for h in result.hits] == [h.id for h in ranked.hits[55:65]]
     assert [h.id in titles for h in result.hits] == [True] * 6 + [False] * 4
+
+
+async def test_a_page_of_two_words_comes_from_titles_holding_both(tmp_path: Path) -> None:
+    backend = EmbeddedBackend(tmp_path / "search")
+    await backend.open()
+    titles = (
+        ["rights forum"] * 25  # both words in the title: the top tier
+        + ["forum"] * 10
+        + ["rights"] * 10  # with "forum" in the body: next in rank
+        + ["rights"] * 30
+    )
+    await backend.apply(
+        upserts=[
+            document(
+                f"event-{i}",
+                title=f"{title} {i}",
+                body="forum" if 35 <= i < 45 else "",
+                event_id=i,
+            )
+            for i, title in enumerate(titles)
+        ]
+    )
+    # Both words are in 30 titles or more, but together in only 25: too few for this page.
+    page = SearchRequest("rights forum", limit=10, offset=20)
+    assert backend._plan(page).narrowed is not None
+
+    result = await backend.search(page)
+    ranked = await backend.search(SearchRequest("rights forum", limit=100))
+
+    assert [(h.id, h.score) for h in result.hits] == [(h.id, h.score) for h in ranked.hits[20:30]]
+    assert {h.id for h in result.hits[5:]} <= {f"event-{i}" for i in range(35, 45)}
+    assert result.total_hits == ranked.total_hits == 65  # every title with "rights"
