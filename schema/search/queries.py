@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
 
 from schema.content.types import Event, Person, Recording
 from schema.context import Context
@@ -29,6 +31,7 @@ from search.links import url_at
 from search.service import FieldProblem
 
 DEFAULT_HITS = 20
+Row = TypeVar("Row")
 
 
 def _request(
@@ -59,43 +62,62 @@ def _request(
     )
 
 
-async def _hydrate(info: strawberry.Info[Context], hit: q.Hit) -> SearchHit | None:
-    """The hit as a GraphQL type, or None when its rows are gone or not visible."""
+async def _rows(loader: DataLoader[int, Row | None], ids: set[int]) -> dict[int, Row]:
+    keys = list(ids)
+    rows = await loader.load_many(keys)
+    return {key: row for key, row in zip(keys, rows, strict=True) if row is not None}
+
+
+async def _hydrate(info: strawberry.Info[Context], hits: Sequence[q.Hit]) -> list[SearchHit]:
+    """The hits as GraphQL types, in order, leaving out those whose rows are gone or not
+    visible: one batch per loader, all loaded together."""
     loaders = info.context.loaders
-    highlights = [Highlight.from_result(h) for h in hit.highlights]
-    if hit.kind is q.DocumentKind.PERSON and hit.person_id is not None:
-        person = await loaders.person_by_id.load(hit.person_id)
-        return (
-            PersonHit(score=hit.score, person=Person.from_row(person), highlights=highlights)
-            if person
-            else None
-        )
-    if hit.event_id is None:
-        return None
-    if hit.kind is q.DocumentKind.EVENT:
-        event = await loaders.event_by_id.load(hit.event_id)
+    people = {h.person_id for h in hits if h.kind is q.DocumentKind.PERSON and h.person_id}
+    events = {h.event_id for h in hits if h.kind is not q.DocumentKind.PERSON and h.event_id}
+    recordings = {
+        h.recording_id for h in hits if h.kind is q.DocumentKind.TRANSCRIPT and h.recording_id
+    }
+    person_rows, event_rows, recording_rows = await asyncio.gather(
+        _rows(loaders.person_by_id, people),
+        _rows(loaders.event_by_id, events),
+        _rows(loaders.recording_by_id, recordings),
+    )
+    hydrated: list[SearchHit] = []
+    for hit in hits:
+        highlights = [Highlight.from_result(h) for h in hit.highlights]
+        if hit.kind is q.DocumentKind.PERSON:
+            if person := person_rows.get(hit.person_id or 0):
+                hydrated.append(
+                    PersonHit(
+                        score=hit.score, person=Person.from_row(person), highlights=highlights
+                    )
+                )
+            continue
+        event = event_rows.get(hit.event_id or 0)
         if event is None:
-            return None
-        return EventHit(score=hit.score, event=Event.from_row(event), highlights=highlights)
-    if hit.recording_id is None:
-        return None
-    # A passage's event and recording load in the same round of batches.
-    event, recording = await asyncio.gather(
-        loaders.event_by_id.load(hit.event_id), loaders.recording_by_id.load(hit.recording_id)
-    )
-    if event is None or recording is None:
-        return None
-    start_ms = hit.start_ms or 0
-    return TranscriptHit(
-        score=hit.score,
-        event=Event.from_row(event),
-        recording=Recording.from_row(recording),
-        start_ms=start_ms,
-        speaker_name=hit.speaker_name,
-        speaker_id=hit.speaker_id,
-        snippet=highlights[0].snippet if highlights else "",
-        url=url_at(recording.url, start_ms),
-    )
+            continue
+        if hit.kind is q.DocumentKind.EVENT:
+            hydrated.append(
+                EventHit(score=hit.score, event=Event.from_row(event), highlights=highlights)
+            )
+            continue
+        recording = recording_rows.get(hit.recording_id or 0)
+        if recording is None:
+            continue
+        start_ms = hit.start_ms or 0
+        hydrated.append(
+            TranscriptHit(
+                score=hit.score,
+                event=Event.from_row(event),
+                recording=Recording.from_row(recording),
+                start_ms=start_ms,
+                speaker_name=hit.speaker_name,
+                speaker_id=hit.speaker_id,
+                snippet=highlights[0].snippet if highlights else "",
+                url=url_at(recording.url, start_ms),
+            )
+        )
+    return hydrated
 
 
 @strawberry.type(description="Full-text search over events, people and transcripts.")
@@ -140,11 +162,10 @@ class SearchQuery:
             raise GraphQLError(
                 "Search is temporarily unavailable.", extensions={"code": "SEARCH_UNAVAILABLE"}
             ) from error
-        hydrated = await asyncio.gather(*(_hydrate(info, hit) for hit in result.hits))
         return SearchResults(
             total_hits=result.total_hits,
             processing_time_ms=result.processing_time_ms,
-            hits=[hit for hit in hydrated if hit is not None],
+            hits=await _hydrate(info, result.hits),
             facets=[
                 FacetCount(
                     facet=SearchFacet(facet.value),
