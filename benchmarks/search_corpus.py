@@ -238,6 +238,16 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
+def machine_speed() -> str:
+    """The calibration loop's best and median of seven: the best catches the machine's
+    fast moments, the median how fast it is around now."""
+    loops = sorted(calibration() for _ in range(7))
+    return (
+        f"machine: a 2,000,000-step Python loop takes {loops[0]:.0f} ms at best, "
+        f"{loops[3]:.0f} ms median of 7"
+    )
+
+
 def calibration() -> float:
     """Milliseconds for a fixed pure-Python loop: how fast this machine is right now, to
     compare runs made on different days (it has been seen to vary twofold)."""
@@ -299,9 +309,7 @@ def free_port() -> int:
 async def main_async(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     words = Words(vocabulary(), rng)
-    print(
-        f"machine: a 2,000,000-step Python loop takes {min(calibration() for _ in range(5)):.0f} ms"
-    )
+    print(machine_speed())
     if args.data_dir.exists():
         shutil.rmtree(args.data_dir)
     args.data_dir.mkdir(parents=True)
@@ -442,6 +450,7 @@ async def main_async(args: argparse.Namespace) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    print(f"{machine_speed()} (after the run)")
     for client_name in ("keep-alive client", "httpx"):
         http_p50, http_p99 = http["common words", client_name]
         print(
