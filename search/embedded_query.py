@@ -65,22 +65,19 @@ TOP_GROUP = max(STEM_GROUPS, key=STEM_GROUPS.__getitem__)
 """The stemmed group of the title and name: an exact match there is the top tier."""
 
 
-def _word_query(
-    schema: tantivy.Schema,
-    word: QueryWord,
-    variants: Mapping[str, int],
-    lexicon: Lexicon | None,
-) -> Query:
-    """The query word's best tier over all fields, plus the BM25 tie-break; with no
-    `lexicon`, only its top tier (an exact match in TOP_GROUP) is matched."""
-    groups = STEM_GROUPS if lexicon is not None else {TOP_GROUP: STEM_GROUPS[TOP_GROUP]}
-    options: list[Query] = [
+def _exact_options(
+    schema: tantivy.Schema, word: QueryWord, groups: Mapping[str, float]
+) -> list[Query]:
+    """The query word's exact (same-stem) match in each of `groups`, scored as such."""
+    return [
         Query.const_score_query(Query.term_query(schema, group, word.stem), _score(EXACT, weight))
         for group, weight in groups.items()
     ]
-    if lexicon is not None:
-        options += _reached_options(schema, variants, lexicon)
-    best = Query.disjunction_max_query(options)
+
+
+def _word_query(schema: tantivy.Schema, word: QueryWord, options: Sequence[Query]) -> Query:
+    """The best of the query word's `options` (its tiers), plus the BM25 tie-break."""
+    best = Query.disjunction_max_query(list(options))
     # BM25 on the stemmed groups breaks ties within a tier.
     relevance = Query.boost_query(
         _should(
@@ -109,6 +106,14 @@ def _reached_options(
                     Query.const_score_query(_any_term(schema, group, terms), _score(tier, weight))
                 )
     return options
+
+
+def _any_tier_query(
+    schema: tantivy.Schema, word: QueryWord, variants: Mapping[str, int], lexicon: Lexicon
+) -> Query:
+    """The query word over every tier: exact in each group, then the words it reaches."""
+    options = _exact_options(schema, word, STEM_GROUPS)
+    return _word_query(schema, word, options + _reached_options(schema, variants, lexicon))
 
 
 SYNONYM = 90.0  # a synonym's match ranks just below the words the user typed
@@ -168,7 +173,7 @@ def text_query(
             if alternatives := _synonym_alternatives(schema, span, synonyms):
                 own = Query.boolean_query(
                     [
-                        (Occur.Must, _word_query(schema, w, reached[w], lexicon))
+                        (Occur.Must, _any_tier_query(schema, w, reached[w], lexicon))
                         for w in parsed.words[index : index + length]
                     ]
                 )
@@ -178,7 +183,7 @@ def text_query(
                 break
         if not matched:
             query_word = parsed.words[index]
-            units.append(_word_query(schema, query_word, reached[query_word], lexicon))
+            units.append(_any_tier_query(schema, query_word, reached[query_word], lexicon))
             index += 1
     return _units_query(schema, units, parsed.excluded)
 
@@ -246,7 +251,10 @@ def top_tier_query(
     most_elsewhere = sum(total for total, _ in bounds) - min(top for _, top in bounds)
     if _NEXT_BEST + most_elsewhere >= _TOP_EXACT:
         return None
-    units = [_word_query(schema, word, {}, None) for word in parsed.words]
+    top_group = {TOP_GROUP: STEM_GROUPS[TOP_GROUP]}
+    units = [
+        _word_query(schema, word, _exact_options(schema, word, top_group)) for word in parsed.words
+    ]
     # The first word must match already; the others must match in the top tier too,
     # through clauses that add nothing to the score (the units keep their own roles,
     # so each document's score is summed as in `text_query`).

@@ -151,11 +151,8 @@ class Highlighter:
             and (text.isascii() or not _CASE_VARIANTS.search(lowered))
         )
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str) -> Sequence[tuple[int, int]]:
         """The character ranges of the words in `text` that the query matches."""
-        return list(self._spans(text))
-
-    def _spans(self, text: str) -> Sequence[tuple[int, int]]:
         if not self._learned:
             self.learn([text])
         found = self._found.get(text)
@@ -173,7 +170,7 @@ class Highlighter:
     def snippet(self, text: str, *, crop: bool) -> str | None:
         """The text with its matches marked, cropped around the densest matches when
         `crop`; None when nothing in it matches."""
-        spans = self._spans(text)
+        spans = self.spans(text)
         if not spans:
             return None
         if not crop or len(text) <= CROP_CHARS:
