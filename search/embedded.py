@@ -108,6 +108,8 @@ class _Plan(NamedTuple):
     parsed: ParsedQuery
     lexicon: Lexicon
     reached: dict[QueryWord, dict[str, int]]
+    synonyms: list[str]
+    """The synonyms the query brings in."""
 
 
 class _Live:
@@ -305,16 +307,19 @@ class EmbeddedBackend:
         if parsed.is_empty:
             return None
         reached = reached_words(parsed, lexicon)
+        synonyms = triggered_synonyms(parsed, self.synonyms)
         text = text_query(self.schema, parsed, self.synonyms, lexicon, reached)
         filters = [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
         clauses = [(Occur.Must, text), *filters]
         narrowed = None
         if request.limit > 0:
             needed = request.offset + request.limit
-            top = top_tier_query(self.schema, parsed, self.synonyms, searcher, needed)
+            top = top_tier_query(self.schema, parsed, synonyms, searcher, needed)
             if top is not None:
                 narrowed = Query.boolean_query([(Occur.Must, top), *filters])
-        return _Plan(searcher, Query.boolean_query(clauses), narrowed, parsed, lexicon, reached)
+        return _Plan(
+            searcher, Query.boolean_query(clauses), narrowed, parsed, lexicon, reached, synonyms
+        )
 
     def _page(self, plan: _Plan, request: SearchRequest) -> tuple[int | None, list[Hit]]:
         """The number of matches (None when the page came from the narrowed query, which
@@ -335,8 +340,7 @@ class EmbeddedBackend:
             total = result.count or 0
         hits = []
         if request.limit > 0:
-            synonyms = triggered_synonyms(plan.parsed, self.synonyms)
-            highlighter = Highlighter(plan.parsed, plan.lexicon, plan.reached, synonyms)
+            highlighter = Highlighter(plan.parsed, plan.lexicon, plan.reached, plan.synonyms)
             page = []
             for score, address in result.hits:
                 source = orjson.loads(searcher.doc(address)["_source"][0])

@@ -227,7 +227,7 @@ def _tie_break_bounds(searcher: tantivy.Searcher, word_stem: str) -> tuple[float
 def top_tier_query(
     schema: tantivy.Schema,
     parsed: ParsedQuery,
-    synonyms: Sequence[tuple[tuple[str, ...], ...]],
+    triggered: Sequence[str],
     searcher: tantivy.Searcher,
     needed: int,
 ) -> Query | None:
@@ -239,10 +239,11 @@ def top_tier_query(
     tie-break; so when the tie-breaks cannot make up the difference, the top tier
     outranks every other match, and if it holds `needed` documents, its first `needed`
     are the full query's: a common word's page, with far less to score. None when that
-    cannot be told, or cannot hold: a phrase or synonym (they score otherwise), or a
-    word in fewer than `needed` titles.
+    cannot be told, or cannot hold: a phrase or a synonym the query brings in
+    (`triggered`, from `triggered_synonyms`; they score otherwise), or a word in fewer
+    than `needed` titles.
     """
-    if not parsed.words or parsed.phrases or triggered_synonyms(parsed, synonyms):
+    if not parsed.words or parsed.phrases or triggered:
         return None
     stems = [word.stem for word in parsed.words]
     if min(searcher.doc_freq(TOP_GROUP, word_stem) for word_stem in stems) < needed:
