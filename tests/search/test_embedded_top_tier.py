@@ -1,6 +1,6 @@
-"""A one-word query's first page is read from its top tier alone (its exact matches in
-titles and names) when that tier holds a page: it must be exactly the page, scores and
-total included, that the whole query gives."""
+"""A query's page is read from its top tier alone (the documents with every word's exact
+match in titles and names) when that tier holds the page: it must be exactly the page,
+scores and total included, that the whole query gives."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ FILLER = [
 @pytest.fixture
 async def common_word_index(tmp_path: Path) -> EmbeddedBackend:
     """ "rights" in 60 titles and in the texts of 60 more, some saying it many times
-    (high BM25 outside the title), with typo and prefix neighbours in other titles; a quarter of the titles say "draft", half "panel"."""
+    (high BM25 outside the title), with typo and prefix neighbours in other titles; a
+    quarter of the titles say "draft", half "panel"."""
     rng = random.Random(3)
     backend = EmbeddedBackend(tmp_path / "search")
     await backend.open()
