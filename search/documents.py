@@ -10,10 +10,9 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
 
 from search.backend import Document
+from search.passages import Segment, Speaker, group_passages
 from search.query import DocumentKind
 from server.content.models import (
     CommitteeMember,
@@ -58,9 +57,6 @@ HIGHLIGHT_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
 }
 """The fields whose matches a hit shows as highlighted snippets, by kind."""
 
-PASSAGE_MIN_MS = 30_000
-PASSAGE_MAX_MS = 60_000
-
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -88,8 +84,8 @@ def _blank(kind: DocumentKind, doc_id: str) -> Document:
         recording_id=None,
         start_ms=None,
         end_ms=None,
-        speaker_name=None,
-        speaker_id=None,
+        speaker_ids=[],
+        cues=[],
         event_title=None,
     )
     return document
@@ -117,25 +113,6 @@ EVENT_RELATIONS = (
 `_segments_of`), fetched in one query per relation."""
 
 
-class _Speaker(NamedTuple):
-    id: int
-    name: str
-    slug: str
-
-
-class _Segment(NamedTuple):
-    """A transcript segment as passages need it: read as plain rows, as a long
-    transcript has thousands and building an ORM object for each costs most of a
-    rebuild."""
-
-    position: int
-    start_ms: int
-    end_ms: int
-    text: str
-    speaker_label: str | None
-    speaker: _Speaker | None
-
-
 def _event_fields(event: Event) -> Document:
     topics = sorted(event.topic_links, key=lambda link: link.position)
     participants = sorted(event.participations, key=lambda p: p.position)
@@ -160,7 +137,7 @@ def _transcript_of(recording: Recording) -> Transcript | None:
     return transcript if isinstance(transcript, Transcript) else None
 
 
-def documents_of_event(event: Event, segments: Mapping[int, Sequence[_Segment]]) -> list[Document]:
+def documents_of_event(event: Event, segments: Mapping[int, Sequence[Segment]]) -> list[Document]:
     """The documents of a published event fetched with EVENT_RELATIONS, with its
     transcripts' `segments` by transcript id."""
     shared = _event_fields(event)
@@ -178,19 +155,17 @@ def documents_of_event(event: Event, segments: Mapping[int, Sequence[_Segment]])
     documents = [document]
     for recording in sorted(event.recordings, key=lambda r: r.position):
         if (transcript := _transcript_of(recording)) is not None:
-            documents.extend(_passages(recording.id, segments.get(transcript.id, ()), shared))
+            documents.extend(
+                passage_documents(recording.id, segments.get(transcript.id, ()), shared)
+            )
     return documents
 
 
-@dataclass
-class _Passage:
-    start_ms: int
-    end_ms: int
-    texts: list[str]
-    speakers: list[tuple[str, int | None, str | None]]  # name, person id, person slug
-
-
-def _passages(recording_id: int, segments: Sequence[_Segment], shared: Document) -> list[Document]:
+def passage_documents(
+    recording_id: int, segments: Sequence[Segment], shared: Document
+) -> list[Document]:
+    """The passage documents of a recording's transcript `segments`, with the fields
+    its event's documents share."""
     documents = []
     for passage in group_passages(segments):
         document = _blank(
@@ -199,47 +174,17 @@ def _passages(recording_id: int, segments: Sequence[_Segment], shared: Document)
         document.update(shared)
         speaker_slugs = [slug for _, _, slug in passage.speakers if slug]
         document.update(
-            text=" ".join(passage.texts),
+            text=passage.text,
             speaker_names=[name for name, _, _ in passage.speakers],
+            speaker_ids=[person_id for _, person_id, _ in passage.speakers],
+            cues=passage.cues,
             people=list(dict.fromkeys([*speaker_slugs, *shared["people"]])),
             recording_id=recording_id,
             start_ms=passage.start_ms,
             end_ms=passage.end_ms,
-            speaker_name=passage.speakers[0][0] if passage.speakers else None,
-            speaker_id=passage.speakers[0][1] if passage.speakers else None,
         )
         documents.append(document)
     return documents
-
-
-def group_passages(segments: Sequence[_Segment]) -> list[_Passage]:
-    """Groups consecutive segments into passages of about 30–60 seconds.
-
-    A passage closes once it is 30 s long and the speaker changes, or before a
-    segment would take it past 60 s.
-    """
-    passages: list[_Passage] = []
-    current: _Passage | None = None
-    for segment in sorted(segments, key=lambda s: s.position):
-        person = segment.speaker
-        name = person.name if person else segment.speaker_label
-        speaker = (name or "", person.id if person else None, person.slug if person else None)
-        if current is not None:
-            length = segment.end_ms - current.start_ms
-            long_enough = current.end_ms - current.start_ms >= PASSAGE_MIN_MS
-            new_speaker = bool(name) and speaker not in current.speakers
-            if length > PASSAGE_MAX_MS or (long_enough and new_speaker):
-                passages.append(current)
-                current = None
-        if current is None:
-            current = _Passage(segment.start_ms, segment.end_ms, [], [])
-        current.end_ms = max(current.end_ms, segment.end_ms)
-        current.texts.append(segment.text)
-        if name and speaker not in current.speakers:
-            current.speakers.append(speaker)
-    if current is not None:
-        passages.append(current)
-    return passages
 
 
 PERSON_RELATIONS = ("affiliations__organisation", "memberships__committee")
@@ -289,7 +234,7 @@ async def event_documents(event_ids: Sequence[int]) -> list[Document]:
     return documents
 
 
-async def _segments_of(transcript_ids: Sequence[int]) -> dict[int, list[_Segment]]:
+async def _segments_of(transcript_ids: Sequence[int]) -> dict[int, list[Segment]]:
     """The segments of these transcripts, by transcript id, in two queries."""
     if not transcript_ids:
         return {}
@@ -299,7 +244,7 @@ async def _segments_of(transcript_ids: Sequence[int]) -> dict[int, list[_Segment
     speaker_ids = {row[6] for row in rows if row[6] is not None}
     speakers = (
         {
-            row[0]: _Speaker(*row)
+            row[0]: Speaker(*row)
             for row in await Person.filter(id__in=list(speaker_ids)).values_list(
                 "id", "name", "slug"
             )
@@ -307,10 +252,10 @@ async def _segments_of(transcript_ids: Sequence[int]) -> dict[int, list[_Segment
         if speaker_ids
         else {}
     )
-    found: dict[int, list[_Segment]] = defaultdict(list)
+    found: dict[int, list[Segment]] = defaultdict(list)
     for transcript_id, position, start, end, text, label, speaker_id in rows:
         speaker = speakers.get(speaker_id) if speaker_id is not None else None
-        found[transcript_id].append(_Segment(position, start, end, text, label, speaker))
+        found[transcript_id].append(Segment(position, start, end, text, label, speaker))
     return found
 
 

@@ -37,6 +37,7 @@ from search.embedded_query import (
 )
 from search.highlight import Highlighter
 from search.lexicon import Lexicon, LexiconCache
+from search.passages import Cue, matched_cue
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
 from search.text import STEMMED, WORDS, ParsedQuery, QueryWord, analyzers, parse_query
 
@@ -44,9 +45,10 @@ INTEGER_FIELDS = ("year", "date", "event_id", "person_id", "recording_id", "star
 KEYWORD_FIELDS = ("id", "kind", "committee", "topics", "people", "platform")
 CROPPED_FIELDS = frozenset({"text", "body", "bio", "summary", "outcomes"})
 WRITER_HEAP = 64_000_000
-SCHEMA_VERSION = 2
-"""Bumped whenever build_schema changes: an index of another version is replaced by an
-empty one, which the app then rebuilds from the database (`needs_rebuild`)."""
+SCHEMA_VERSION = 3
+"""Bumped whenever build_schema or the stored documents change (3: passages keep their
+cues): an index of another version is replaced by an empty one, which the app then
+rebuilds from the database (`needs_rebuild`)."""
 INDEX_PREFIX = f"index-v{SCHEMA_VERSION}-"
 _TOTAL = "_matches"  # the aggregation that counts matches beside the facets
 
@@ -96,6 +98,22 @@ def _field_texts(source: Document, field: str) -> list[str]:
 def _highlight_texts(source: Document, kind: DocumentKind) -> list[tuple[str, list[str]]]:
     """The texts of each field that a hit of this kind shows highlighted."""
     return [(field, _field_texts(source, field)) for field in HIGHLIGHT_FIELDS[kind]]
+
+
+def _cue(source: Document, highlighter: Highlighter) -> Cue:
+    """The cue of a passage that holds its matched words, found where the highlighter
+    marks them in the passage's text and its speakers' names."""
+    text = source.get("text") or ""
+    names = source.get("speaker_names") or []
+    return matched_cue(
+        source,
+        ((start, text[start:end]) for start, end in highlighter.spans(text)),
+        (
+            (index, name[start:end])
+            for index, name in enumerate(names)
+            for start, end in highlighter.spans(name)
+        ),
+    )
 
 
 class _Plan(NamedTuple):
@@ -346,8 +364,15 @@ class EmbeddedBackend:
                 source = orjson.loads(searcher.doc(address)["_source"][0])
                 kind = DocumentKind(source["kind"])
                 page.append((score, source, kind, _highlight_texts(source, kind)))
+            # Speakers' names are learned too: a match there points at their cues.
             highlighter.learn(
                 [text for *_, fields in page for _, texts in fields for text in texts]
+                + [
+                    name
+                    for _, source, kind, _ in page
+                    if kind is DocumentKind.TRANSCRIPT
+                    for name in source.get("speaker_names") or []
+                ]
             )
             hits = [self._hit(*hit, highlighter) for hit in page]
         return total, hits
@@ -391,6 +416,7 @@ class EmbeddedBackend:
             ]
             if marked:
                 highlights.append(Highlight(field, " · ".join(marked)))
+        cue = _cue(source, highlighter) if kind is DocumentKind.TRANSCRIPT else None
         return Hit(
             id=source["id"],
             kind=kind,
@@ -398,9 +424,9 @@ class EmbeddedBackend:
             event_id=source.get("event_id"),
             person_id=source.get("person_id"),
             recording_id=source.get("recording_id"),
-            start_ms=source.get("start_ms"),
-            speaker_name=source.get("speaker_name"),
-            speaker_id=source.get("speaker_id"),
+            start_ms=cue.start_ms if cue else None,
+            speaker_name=cue.speaker_name if cue else None,
+            speaker_id=cue.speaker_id if cue else None,
             highlights=tuple(highlights),
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch_filters import search_filter
+from search.passages import Cue, matched_cue
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
 
 RANKING_RULES = ["words", "typo", "proximity", "attributeRank", "sort", "wordPosition", "exactness"]
@@ -33,10 +34,12 @@ HIT_FIELDS = (
     "person_id",
     "recording_id",
     "start_ms",
-    "speaker_name",
-    "speaker_id",
+    "speaker_names",
+    "speaker_ids",
+    "cues",
 )
 LIST_SEPARATOR = " · "
+_WORD = re.compile(r"\w+")
 
 HIGHLIGHTED = tuple(dict.fromkeys(f for fields in HIGHLIGHT_FIELDS.values() for f in fields))
 """Every kind's highlight fields, once each, in a stable order."""
@@ -107,6 +110,8 @@ def search_body(request: SearchRequest, tags: Tags) -> dict[str, Any]:
         "highlightPreTag": tags.pre,
         "highlightPostTag": tags.post,
         "showRankingScore": True,
+        # Where the query matched, to point a passage's hit at the cue that holds it.
+        "showMatchesPosition": True,
     }
     if (expression := search_filter(request.filter)) is not None:
         body["filter"] = expression
@@ -126,8 +131,53 @@ def _highlights(kind: DocumentKind, formatted: dict[str, Any], tags: Tags) -> tu
     return tuple(highlights)
 
 
+def _word_at(text: str, byte_start: Any) -> tuple[int, str] | None:
+    """The word starting at a byte offset of `text` (Meilisearch counts UTF-8 bytes), with
+    its offset in characters."""
+    if not isinstance(byte_start, int) or byte_start < 0:
+        return None
+    start = (
+        byte_start if text.isascii() else len(text.encode()[:byte_start].decode(errors="ignore"))
+    )
+    word = _WORD.match(text, start)
+    return (start, word.group()) if word else None
+
+
+def _text_words(text: Any, bounds: Any) -> list[tuple[int, str]]:
+    """The first word of each match in a text attribute, with its offset in characters."""
+    if not isinstance(text, str) or not isinstance(bounds, list):
+        return []
+    return [word for bound in bounds if (word := _word_at(text, bound.get("start")))]
+
+
+def _item_words(items: Sequence[Any], bounds: Any) -> list[tuple[int, str]]:
+    """The first word of each match in a list attribute, with the index of its item
+    (Meilisearch names it in `indices`)."""
+    found = []
+    for bound in bounds if isinstance(bounds, list) else ():
+        index = (bound.get("indices") or [None])[0]
+        if not (isinstance(index, int) and 0 <= index < len(items)):
+            continue
+        item = items[index]
+        if isinstance(item, str) and (word := _word_at(item, bound.get("start"))):
+            found.append((index, word[1]))
+    return found
+
+
+def _cue(document: dict[str, Any]) -> Cue:
+    """The cue of a passage that holds its matched words (`_matchesPosition`)."""
+    positions = document.get("_matchesPosition") or {}
+    names = document.get("speaker_names") or []
+    return matched_cue(
+        document,
+        _text_words(document.get("text"), positions.get("text")),
+        _item_words(names, positions.get("speaker_names")),
+    )
+
+
 def _hit(document: dict[str, Any], tags: Tags) -> Hit:
     kind = DocumentKind(document["kind"])
+    cue = _cue(document) if kind is DocumentKind.TRANSCRIPT else None
     return Hit(
         id=str(document["id"]),
         kind=kind,
@@ -135,9 +185,9 @@ def _hit(document: dict[str, Any], tags: Tags) -> Hit:
         event_id=document.get("event_id"),
         person_id=document.get("person_id"),
         recording_id=document.get("recording_id"),
-        start_ms=document.get("start_ms"),
-        speaker_name=document.get("speaker_name"),
-        speaker_id=document.get("speaker_id"),
+        start_ms=cue.start_ms if cue else None,
+        speaker_name=cue.speaker_name if cue else None,
+        speaker_id=cue.speaker_id if cue else None,
         highlights=_highlights(kind, document.get("_formatted") or {}, tags),
     )
 

@@ -91,8 +91,8 @@ def document(doc_id: str, **fields: Any) -> Document:
         "recording_id": None,
         "start_ms": None,
         "end_ms": None,
-        "speaker_name": None,
-        "speaker_id": None,
+        "speaker_ids": [],
+        "cues": [],
         "event_title": None,
     }
     base.update(fields)

@@ -381,7 +381,36 @@ class FakeMeilisearch:
             }
         if body.get("showRankingScore"):
             hit["_rankingScore"] = round(1 / (1 + position), 4)
+        if body.get("showMatchesPosition"):
+            hit["_matchesPosition"] = {
+                name: bounds
+                for name in retrieve
+                if name in doc and (bounds := self._bounds(doc[name], words))
+            }
         return hit
+
+    def _bounds(self, value: Any, words: list[str], indices: tuple[int, ...] = ()) -> list[Any]:
+        """Where the query's words match in an attribute's value, as Meilisearch reports it:
+        in UTF-8 bytes from the start of each string, numbers read as strings, and the
+        index of the item for each match inside a list."""
+        if isinstance(value, list):
+            return [b for i, v in enumerate(value) for b in self._bounds(v, words, (*indices, i))]
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return []
+        text = str(value)
+        found: list[Any] = []
+        for match in re.finditer(r"\w+", text):
+            word = next((w for w in words if match[0].lower().startswith(w)), None)
+            if word is None:
+                continue
+            bound: dict[str, Any] = {
+                "start": len(text[: match.start()].encode()),
+                "length": len(match[0][: len(word)].encode()),  # a prefix match: its prefix
+            }
+            if indices:
+                bound["indices"] = list(indices)
+            found.append(bound)
+        return found
 
     def _format(
         self, value: Any, body: dict[str, Any], words: list[str], mark: bool, crop: bool

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from search.backend import SearchBackend
+from search.backend import Document, SearchBackend
+from search.documents import passage_documents
+from search.passages import Segment, Speaker
 from search.query import DocumentKind, Facet, SearchFilter, SearchRequest
+from server.transcripts.files import read_transcript_file
 from tests.search.conftest import document
+
+PIER_HANDOVER = Path(__file__).resolve().parent.parent / "data/transcripts/pier-handover.vtt"
+TOBIAH = Speaker(7, "Tobiah Quell", "tobiah-quell")
 
 
 async def ids(backend: SearchBackend, query: str, **options: object) -> list[str]:
@@ -250,3 +258,58 @@ async def test_deleting_an_event_removes_its_passages_too(backend: SearchBackend
 
     assert await ids(backend, "impunity") == ["event-2"]
     assert [d["id"] for d in await backend.documents()] == ["event-2"]
+
+
+def pier_handover_passages() -> list[Document]:
+    """The passages of pier-handover.vtt as the indexer builds them, with Tobiah Quell
+    linked to a person: one passage of four speakers' turns, then Ines Marrow again."""
+    cues = read_transcript_file(PIER_HANDOVER).cues
+    segments = [
+        Segment(i, cue.start_ms, cue.end_ms, cue.text, cue.speaker, None)
+        if cue.speaker != TOBIAH.name
+        else Segment(i, cue.start_ms, cue.end_ms, cue.text, None, TOBIAH)
+        for i, cue in enumerate(cues)
+    ]
+    return passage_documents(3, segments, {"event_id": 1, "people": []})
+
+
+async def test_a_transcript_hit_names_the_cue_that_holds_the_words(
+    backend: SearchBackend,
+) -> None:
+    (passage,) = pier_handover_passages()
+    await backend.apply(upserts=[passage])
+
+    result = await backend.search(SearchRequest("tidal barrier"))
+
+    (hit,) = result.hits
+    # The passage starts at 0 s with Wren Halloway; the words are Tobiah Quell's, at 12.4 s.
+    assert passage["start_ms"] == 0
+    assert (hit.start_ms, hit.speaker_name, hit.speaker_id) == (12_400, "Tobiah Quell", 7)
+    (highlight,) = hit.highlights
+    assert "<mark>tidal</mark> <mark>barrier</mark>" in highlight.snippet
+    assert "garden" in highlight.snippet  # the cue before it, said by Ines Marrow
+
+
+@pytest.mark.parametrize(
+    ("query", "start_ms", "speaker"),
+    [
+        # "pier" is in the first three cues; the third holds "storms" as well.
+        ("pier storms", 12_400, "Tobiah Quell"),
+        # "garden" is in the first two cues; the second holds "floods" as well.
+        ("garden floods", 6_000, "Ines Marrow"),
+        # A speaker's name points at their first cue in the passage.
+        ("Ines", 6_000, "Ines Marrow"),
+        # "pier" is in the first three cues; the second is Ines Marrow's.
+        ("Ines pier", 6_000, "Ines Marrow"),
+        # A cue that names nobody has no speaker, whoever spoke before it.
+        ("applause", 27_500, None),
+    ],
+)
+async def test_the_cue_holding_the_most_matched_words_is_the_one_named(
+    backend: SearchBackend, query: str, start_ms: int, speaker: str | None
+) -> None:
+    await backend.apply(upserts=pier_handover_passages())
+
+    (hit,) = (await backend.search(SearchRequest(query))).hits
+
+    assert (hit.start_ms, hit.speaker_name) == (start_ms, speaker)

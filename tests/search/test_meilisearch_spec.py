@@ -357,6 +357,8 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
     )
     assert body["facets"] == ["committee", "year", "kind"]
     assert body["showRankingScore"] is True
+    assert body["showMatchesPosition"] is True  # to find the cue a passage's hit points at
+    assert {"text", "speaker_names", "speaker_ids", "cues"} <= set(body["attributesToRetrieve"])
     assert body["attributesToHighlight"] == list(
         dict.fromkeys(f for fields in HIGHLIGHT_FIELDS.values() for f in fields)
     )
@@ -402,12 +404,13 @@ async def test_hits_carry_their_fields_score_and_marked_escaped_highlights(
             ),
             document(
                 "passage-4-30000",
-                text="On <b>desertification</b> & drought",
+                text="Welcome. On <b>desertification</b> & drought",
                 event_id=1,
                 recording_id=4,
                 start_ms=30000,
-                speaker_name="Ana",
-                speaker_id=8,
+                speaker_names=["Bo", "Ana"],
+                speaker_ids=[None, 8],
+                cues=[[0, 30000, 0], [9, 34500, 1]],
             ),
             document(
                 "person-2",
@@ -430,20 +433,55 @@ async def test_hits_carry_their_fields_score_and_marked_escaped_highlights(
         Highlight("body", "Land &amp; water: <mark>desertification</mark> spreads."),
         Highlight("participant_names", "<mark>Desert</mark> Fox · <mark>Desertina</mark>"),
     )  # in HIGHLIGHT_FIELDS order; `place` is no highlight field, summary had no match
+    # The passage starts at 30 s with Bo; the matched word is in Ana's cue, at 34.5 s.
     assert (passage.kind, passage.recording_id, passage.start_ms) == (
         DocumentKind.TRANSCRIPT,
         4,
-        30000,
+        34500,
     )
     assert (passage.speaker_name, passage.speaker_id) == ("Ana", 8)
     assert passage.highlights == (
-        Highlight("text", "On &lt;b&gt;<mark>desertification</mark>&lt;/b&gt; &amp; drought"),
+        Highlight(
+            "text", "Welcome. On &lt;b&gt;<mark>desertification</mark>&lt;/b&gt; &amp; drought"
+        ),
     )
     assert person.person_id == 2 and person.kind is DocumentKind.PERSON
     assert person.highlights == (
         Highlight("bio", "Writes on &lt;mark&gt;<mark>deserts</mark>&lt;/mark&gt;"),
         Highlight("affiliations", "<mark>Desert</mark> Institute"),
     )  # a literal <mark> in the source stays text
+
+
+async def test_a_passage_hit_finds_its_cue_from_byte_offsets(
+    fake: FakeMeilisearch,
+    meili: MeilisearchBackend,
+) -> None:
+    # Meilisearch says where words match in UTF-8 bytes: "Tidal" starts at character 27
+    # but at byte 34, which read as characters would be the third cue's start.
+    text = "Café — naïve crème brûlée. Tidal. Oui."
+    await meili.apply(
+        upserts=[
+            document(
+                "passage-4-0",
+                text=text,
+                event_id=1,
+                recording_id=4,
+                start_ms=0,
+                speaker_names=["Wren Halloway", "Tobiah Quell"],
+                speaker_ids=[None, 7],
+                cues=[[0, 0, 0], [27, 5000, 1], [34, 9000, None]],
+            )
+        ]
+    )
+
+    (word,) = (await meili.search(SearchRequest("tidal"))).hits
+    (name,) = (await meili.search(SearchRequest("tobiah"))).hits
+
+    assert (text.index("Tidal"), len(text[:27].encode()), text.index("Oui")) == (27, 34, 34)
+    assert (word.start_ms, word.speaker_name, word.speaker_id) == (5000, "Tobiah Quell", 7)
+    # A match in a speaker's name (which one, Meilisearch says in `indices`) points at
+    # that speaker's first cue.
+    assert (name.start_ms, name.speaker_name) == (5000, "Tobiah Quell")
 
 
 async def test_long_fields_come_back_cropped(
