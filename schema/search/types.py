@@ -77,20 +77,36 @@ class PersonHit:
     highlights: list[Highlight] = strawberry.field(description="The fields that matched.")
 
 
-@strawberry.type(description="A passage of a recording's transcript that matches the search.")
+@strawberry.type(
+    description="A passage (30–60 s) of a recording's transcript that matches the search, "
+    "pointing at the cue that holds the matched words: the cue whose text and speaker's name "
+    "hold the most distinct query words, the earliest among equals (the passage's first cue "
+    "when only another field, such as a topic, matched)."
+)
 class TranscriptHit:
     score: float = strawberry.field(description="Relevance; higher ranks first.")
     event: Event = strawberry.field(description="The event the recording belongs to.")
     recording: Recording = strawberry.field(description="The recording.")
-    start_ms: int = strawberry.field(description="Where the passage starts, in milliseconds.")
-    speaker_name: str | None = strawberry.field(description="Who speaks first in the passage.")
+    start_ms: int = strawberry.field(
+        description="When the cue holding the matched words starts, in milliseconds."
+    )
+    speaker_name: str | None = strawberry.field(
+        description="Who speaks in the cue holding the matched words; null when the "
+        "transcript names nobody there."
+    )
     speaker_id: strawberry.Private[int | None]
-    snippet: str = strawberry.field(description="The passage with the matches marked.")
+    snippet: str = strawberry.field(
+        description="The passage around the matches, HTML-escaped, with <mark> around them."
+    )
     url: str | None = strawberry.field(
-        description="The recording's URL at the passage's start (YouTube `t=`), or null without a URL."
+        description="The recording's URL at the start of the cue holding the matched words "
+        "(YouTube `t=`, a `#t=` media fragment elsewhere), or null without a URL."
     )
 
-    @strawberry.field(description="The speaker, when the name matched a person.")
+    @strawberry.field(
+        description="The speaker of the cue holding the matched words, when the name "
+        "matched a person."
+    )
     async def speaker(self, info: strawberry.Info[Context]) -> Person | None:
         if self.speaker_id is None:
             return None
