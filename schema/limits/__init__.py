@@ -4,7 +4,7 @@ cost.py               a worst-case cost per document, lists multiplied by their 
 shape.py              field repeats, directives and fragment bombs, checked before other rules
 guarded_validation.py validation in two passes, cheap limits first, both cached
 extensions.py         the extensions and rules above, built from the settings
-nul_characters.py     NUL characters in string input refused (PostgreSQL cannot hold them)
+unstorable_text.py    NUL and lone surrogates in string input refused (no database can hold them)
 suggestions.py        "Did you mean …?" removed from errors while introspection is off
 error_codes.py        BAD_USER_INPUT or INTERNAL_SERVER_ERROR on resolver errors; masking
 """
