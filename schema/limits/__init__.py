@@ -3,6 +3,7 @@
 cost.py               a worst-case cost per document, lists multiplied by their page size
 shape.py              field repeats, directives and fragment bombs, checked before other rules
 guarded_validation.py validation in two passes, cheap limits first, both cached
+operation_name.py     several operations without `operationName` refused, as the spec asks
 extensions.py         the extensions and rules above, built from the settings
 unstorable_text.py    NUL and lone surrogates in string input refused (no database can hold them)
 suggestions.py        "Did you mean …?" removed from errors while introspection is off
