@@ -1,9 +1,10 @@
 """The app's own defences: body size, CORS, per-environment switches, text no database can hold,
-and masked internal errors."""
+masked internal errors, and a log that refused documents cannot flood."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 
 import httpx
@@ -312,3 +313,49 @@ async def test_a_lone_surrogate_in_a_literal_is_a_syntax_error_naming_where(
     assert spelled.json()["errors"][0]["message"] == (
         "Syntax Error: Invalid Unicode escape sequence: '\\ud800'."
     )
+
+
+def _rejected_document(number: int) -> str:
+    # About 90 KB, under the body limit, refused by the token limit; each one different.
+    return f"query Padded{number} {{ " + "events { totalCount } " * 4000 + "}"
+
+
+async def test_refused_documents_are_logged_by_size_and_hash_not_in_full(
+    db: Database, app_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    documents = [_rejected_document(number) for number in range(20)]
+    caplog.set_level(logging.INFO)
+    async with running(create_app(app_settings, db)) as client:
+        caplog.clear()
+        for document in documents:
+            response = await client.post("/graphql", json={"query": document})
+            assert "more than 1000 tokens" in response.json()["errors"][0]["message"]
+    records = [
+        record for record in caplog.records if record.name.startswith(("schema", "strawberry"))
+    ]
+
+    assert len(caplog.text) < 20_000  # each document in full would be 1.8 MB
+    assert len(records) == len(documents)
+    for record, document in zip(records, documents, strict=True):
+        line = record.getMessage()
+        assert record.levelno == logging.WARNING and record.exc_info is None
+        assert f"{len(document)} characters" in line and sha256_hex(document) in line
+        assert "more than 1000 tokens" in line
+        assert document[:60] in line and len(line) < 800
+
+
+async def test_internal_errors_are_still_logged_with_their_traceback(
+    db: Database,
+    app_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(queries, "list_events", _broken_list_events)
+    document = "{ events { totalCount } }"
+    async with running(create_app(app_settings, db)) as client:
+        await client.post("/graphql", json={"query": document})
+
+    [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "missing_table" in record.getMessage() and sha256_hex(document) in record.getMessage()
+    assert record.exc_info is not None
+    assert "Traceback" in caplog.text and "_broken_list_events" in caplog.text

@@ -8,4 +8,5 @@ extensions.py         the extensions and rules above, built from the settings
 unstorable_text.py    NUL and lone surrogates in string input refused (no database can hold them)
 suggestions.py        "Did you mean …?" removed from errors while introspection is off
 error_codes.py        BAD_USER_INPUT or INTERNAL_SERVER_ERROR on resolver errors; masking
+error_log.py          refused requests logged in a line (size, hash, excerpt), internal errors in full
 """
