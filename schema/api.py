@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
 
 from schema.auth.mutations import AuthMutation
 from schema.auth.queries import AuthQuery
 from schema.content.mutations import ContentMutation
 from schema.content.queries import ContentQuery
 from schema.errors import ERROR_HANDLERS
+from schema.limits.error_log import log_errors
 from schema.limits.extensions import limit_extensions
 from schema.search.queries import SearchQuery
 from server.settings import Settings
@@ -27,9 +30,18 @@ class Mutation(ContentMutation, AuthMutation):
     pass
 
 
+class ApiSchema(strawberry.Schema):
+    """Strawberry's schema, logging errors briefly, but internal ones in full (limits/error_log.py)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The GraphQL schema, with the caches and the limits `settings` ask for (schema/limits/)."""
-    return strawberry.Schema(
+    return ApiSchema(
         query=Query,
         mutation=Mutation,
         exception_handlers=ERROR_HANDLERS,

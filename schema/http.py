@@ -7,6 +7,8 @@ What this adds to the stock view:
   (parse, validation, a limit, variable coercion, an unknown persisted query) gets
   400; with `application/json` it keeps 200, as the spec asks of legacy clients;
 - a response to a request that never executed has no `data` entry;
+- an `operationName` the document does not define, or none for a document of
+  several operations, is such a request error (see limits/operation_name.py);
 - request-level errors (bad JSON, bad parameters, a mutation over GET, which is
   405) are GraphQL-shaped JSON, never a plain-text body or a 500;
 - Automatic Persisted Queries, when given a `PersistedQueries` store.
@@ -18,13 +20,14 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
@@ -149,6 +152,10 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
                 request, request_adapter, sub_response, context, root_value, request_data
             )
         except HTTPException as error:
+            if isinstance(error.__cause__, CannotGetOperationTypeError):
+                # An operationName the document does not define: a GraphQL request
+                # error like a validation error, so it gets the same status codes.
+                return PreExecutionError(data=None, errors=[GraphQLError(error.reason)])
             if request_adapter.method == "GET" and isinstance(
                 error.__cause__, InvalidOperationTypeError
             ):

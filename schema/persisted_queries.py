@@ -42,7 +42,8 @@ def _bad_request(message: str) -> PersistedQueryError:
 
 
 def sha256_hex(document: str) -> str:
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
+    # "surrogatepass": text with a lone surrogate is no document, but it must not crash the check.
+    return hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class PersistedQueries:

@@ -6,15 +6,18 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
+from server.content.models import Event, Person
 from server.database import Database
 from server.settings import Settings
 
 if TYPE_CHECKING:
+    from search.outbox import Backlog
+    from search.query import Hit
     from search.runtime import SearchRuntime
 
 
@@ -99,7 +102,54 @@ def reindex() -> None:
     asyncio.run(_reindex(Settings()))
 
 
+def _clock(ms: int) -> str:
+    return f"{ms // 60000}:{ms // 1000 % 60:02d}"
+
+
+async def _hit_labels(hits: Sequence[Hit]) -> list[str]:
+    """What each hit is, in words: titles, names and slugs, never internal document ids."""
+    from search.query import DocumentKind
+
+    event_ids = {hit.event_id for hit in hits if hit.event_id is not None}
+    person_ids = {hit.person_id for hit in hits if hit.person_id is not None}
+    events = {
+        row["id"]: f"{row['title']} ({row['slug']})"
+        for row in await Event.filter(id__in=event_ids).values("id", "slug", "title")
+    }
+    people = {
+        row["id"]: f"{row['name']} ({row['slug']})"
+        for row in await Person.filter(id__in=person_ids).values("id", "slug", "name")
+    }
+    labels = []
+    for hit in hits:
+        event = _named(events, hit.event_id, "an event no longer in the database")
+        if hit.kind is DocumentKind.PERSON:
+            labels.append(_named(people, hit.person_id, "a person no longer in the database"))
+        elif hit.kind is DocumentKind.TRANSCRIPT:
+            speaker = hit.speaker_name or "an unnamed speaker"
+            at = f" at {_clock(hit.start_ms)}" if hit.start_ms is not None else ""
+            labels.append(f"{event}: {speaker}{at}")
+        else:
+            labels.append(event)
+    return labels
+
+
+def _named(names: dict[int, str], row_id: int | None, missing: str) -> str:
+    return names.get(row_id, missing) if row_id is not None else missing
+
+
+def _backlog_note(backlog: Backlog) -> str | None:
+    """A warning that some changes are not searchable yet, or None when the index is current."""
+    if backlog.size == 0:
+        return None
+    changes = "1 change is" if backlog.size == 1 else f"{backlog.size} changes are"
+    age = backlog.oldest_age_seconds
+    oldest = f" (oldest {age:.0f} s)" if age is not None else ""
+    return f"note: {changes} not yet in the index{oldest}; run `cms worker` or wait"
+
+
 async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, ...]) -> int:
+    from search import outbox
     from search.backend import SearchUnavailable
     from search.query import DocumentKind, SearchFilter, SearchRequest
     from search.service import FieldProblem
@@ -114,17 +164,16 @@ async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, .
             raise click.UsageError(str(problem)) from problem
         except SearchUnavailable as error:
             raise click.ClickException(f"search is unavailable: {error}") from error
+        labels = await _hit_labels(result.hits)
+        note = _backlog_note(await outbox.backlog())
     click.echo(f"{result.total_hits} hits in {result.processing_time_ms:.1f} ms")
-    for number, hit in enumerate(result.hits, start=1):
-        where = (
-            f" at {hit.start_ms // 60000}:{hit.start_ms // 1000 % 60:02d}"
-            if hit.start_ms is not None
-            else ""
-        )
-        click.echo(f"{number:>3}. [{hit.kind.value}] {hit.id}{where}  score {hit.score:.2f}")
+    for number, (hit, label) in enumerate(zip(result.hits, labels, strict=True), start=1):
+        click.echo(f"{number:>3}. [{hit.kind.value}] {label}  score {hit.score:.2f}")
         for highlight in hit.highlights[:2]:
             plain = highlight.snippet.replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
             click.echo(f"       {highlight.field}: {plain}")
+    if note is not None:
+        click.echo(note, err=True)
     return 0
 
 

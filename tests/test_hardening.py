@@ -1,18 +1,27 @@
-"""The app's own defences: body size, CORS, per-environment switches, and masked internal errors."""
+"""The app's own defences: body size, CORS, per-environment switches, text no database can hold,
+masked internal errors, and a log that refused documents cannot flood."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from tortoise import Tortoise
 
+from schema.http import GRAPHQL_RESPONSE_JSON
+from schema.persisted_queries import sha256_hex
 from server.app import create_app
+from server.auth.viewer import Role
 from server.content import queries
+from server.content.models import Event
 from server.database import Database
 from server.settings import Environment, Settings
 from tests.asgi import running
+from tests.auth.conftest import bearer, make_token
+from tests.factories import make_event, make_topic
 
 SITE = "https://site.example"
 ELSEWHERE = "https://elsewhere.example"
@@ -181,3 +190,172 @@ async def test_client_errors_keep_their_message_in_production_with_a_code(
 def error(response: httpx.Response) -> tuple[str, str]:
     [first] = response.json()["errors"]
     return first["message"], first["extensions"]["code"]
+
+
+SEARCH = "query Search($q: String!) { search(query: $q) { totalHits } }"
+EVENT = "query Event($slug: String!) { event(slug: $slug) { title } }"
+EVENTS_ON_TOPIC = "query Events($filter: EventFilter) { events(filter: $filter) { totalCount } }"
+CREATE_EVENT = """
+mutation CreateEvent($input: EventCreateInput!) {
+  createEvent(input: $input) { __typename }
+}
+"""
+LONE_SURROGATE = "\ud800"
+
+
+def _refusal(where: str) -> dict[str, object]:
+    return {
+        "errors": [
+            {
+                "message": "String input may not contain lone UTF-16 surrogates (U+D800): "
+                f"{where} holds one.",
+                "extensions": {"code": "BAD_USER_INPUT"},
+            }
+        ]
+    }
+
+
+async def _post_raw(
+    client: httpx.AsyncClient, body: dict[str, object], **headers: str
+) -> httpx.Response:
+    # The standard encoder spells a lone surrogate "\ud800", as a browser's JSON.stringify
+    # does; httpx's own would refuse to encode it.
+    return await client.post(
+        "/graphql",
+        content=json.dumps(body).encode(),
+        headers={"content-type": "application/json", **headers},
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "where"),
+    [
+        (SEARCH, {"q": f"climate {LONE_SURROGATE}"}, 'variable "$q"'),
+        (EVENT, {"slug": LONE_SURROGATE}, 'variable "$slug"'),
+        (EVENTS_ON_TOPIC, {"filter": {"topic": LONE_SURROGATE}}, 'variable "$filter.topic"'),
+    ],
+    ids=["search-query", "event-slug", "event-filter"],
+)
+async def test_a_lone_surrogate_in_a_variable_is_the_clients_error(
+    db: Database, app_settings: Settings, document: str, variables: dict[str, object], where: str
+) -> None:
+    # JSON allows "\ud800"; no database can store or compare the string it decodes to.
+    await make_event(slug="water-day", topics=[await make_topic(slug="water")])
+    body = {"query": document, "variables": variables}
+    async with running(create_app(app_settings, db)) as client:
+        legacy = await _post_raw(client, body)
+        new = await _post_raw(client, body, accept=GRAPHQL_RESPONSE_JSON)
+        get = await client.get(
+            "/graphql", params={"query": document, "variables": json.dumps(variables)}
+        )
+
+    assert (legacy.status_code, new.status_code, get.status_code) == (200, 400, 200)
+    assert legacy.json() == new.json() == get.json() == _refusal(where)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("title", f"Talk {LONE_SURROGATE}", 'variable "$input.title"'),
+        ("topics", ["water", LONE_SURROGATE], 'variable "$input.topics[1]"'),
+    ],
+    ids=["title", "topic-list"],
+)
+async def test_a_lone_surrogate_in_a_mutation_input_writes_nothing(
+    db: Database, app_settings: Settings, field: str, value: object, where: str
+) -> None:
+    token = (await make_token("editor", Role.EDITOR)).secret
+    await make_topic(slug="water")
+    event = {"slug": "new-talk", "title": "Talk", "dates": ["2026-05-01"], "topics": ["water"]}
+    refused_body = {"query": CREATE_EVENT, "variables": {"input": {**event, field: value}}}
+    async with running(create_app(app_settings, db)) as client:
+        refused = await _post_raw(client, refused_body, **bearer(token))
+        assert await Event.filter(slug="new-talk").count() == 0
+        created = await _post_raw(
+            client, {"query": CREATE_EVENT, "variables": {"input": event}}, **bearer(token)
+        )
+
+    assert refused.json() == _refusal(where)
+    assert created.json() == {"data": {"createEvent": {"__typename": "EventCreateSuccess"}}}
+
+
+async def test_a_lone_surrogate_in_a_literal_is_a_syntax_error_naming_where(
+    db: Database, app_settings: Settings
+) -> None:
+    document = '{ event(slug: "' + LONE_SURROGATE + '") { title } }'
+    escaped = '{ event(slug: "\\ud800") { title } }'
+    async with running(create_app(app_settings, db)) as client:
+        raw = await _post_raw(client, {"query": document})
+        spelled = await _post_raw(client, {"query": escaped})
+        # Nor may it crash the persisted-query check, which hashes the text it was sent.
+        persisted = await _post_raw(
+            client,
+            {
+                "query": document,
+                "extensions": {
+                    "persistedQuery": {"version": 1, "sha256Hash": sha256_hex(document)}
+                },
+            },
+        )
+
+    assert (
+        raw.json()
+        == persisted.json()
+        == {
+            "errors": [
+                {
+                    "message": "Syntax Error: Invalid character within String: U+D800.",
+                    "locations": [{"line": 1, "column": 16}],
+                }
+            ]
+        }
+    )
+    assert spelled.json()["errors"][0]["message"] == (
+        "Syntax Error: Invalid Unicode escape sequence: '\\ud800'."
+    )
+
+
+def _rejected_document(number: int) -> str:
+    # About 90 KB, under the body limit, refused by the token limit; each one different.
+    return f"query Padded{number} {{ " + "events { totalCount } " * 4000 + "}"
+
+
+async def test_refused_documents_are_logged_by_size_and_hash_not_in_full(
+    db: Database, app_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    documents = [_rejected_document(number) for number in range(20)]
+    caplog.set_level(logging.INFO)
+    async with running(create_app(app_settings, db)) as client:
+        caplog.clear()
+        for document in documents:
+            response = await client.post("/graphql", json={"query": document})
+            assert "more than 1000 tokens" in response.json()["errors"][0]["message"]
+    records = [
+        record for record in caplog.records if record.name.startswith(("schema", "strawberry"))
+    ]
+
+    assert len(caplog.text) < 20_000  # each document in full would be 1.8 MB
+    assert len(records) == len(documents)
+    for record, document in zip(records, documents, strict=True):
+        line = record.getMessage()
+        assert record.levelno == logging.WARNING and record.exc_info is None
+        assert f"{len(document)} characters" in line and sha256_hex(document) in line
+        assert "more than 1000 tokens" in line
+        assert document[:60] in line and len(line) < 800
+
+
+async def test_internal_errors_are_still_logged_with_their_traceback(
+    db: Database,
+    app_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(queries, "list_events", _broken_list_events)
+    document = "{ events { totalCount } }"
+    async with running(create_app(app_settings, db)) as client:
+        await client.post("/graphql", json={"query": document})
+
+    [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "missing_table" in record.getMessage() and sha256_hex(document) in record.getMessage()
+    assert record.exc_info is not None
+    assert "Traceback" in caplog.text and "_broken_list_events" in caplog.text

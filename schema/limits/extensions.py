@@ -20,9 +20,10 @@ from strawberry.extensions.query_depth_limiter import create_validator as create
 from schema.limits.cost import create_cost_rule
 from schema.limits.error_codes import ErrorCodes
 from schema.limits.guarded_validation import GuardedValidationCache
-from schema.limits.nul_characters import RefuseNulCharacters
+from schema.limits.operation_name import RequireOperationName
 from schema.limits.shape import create_shape_rule
 from schema.limits.suggestions import HideSuggestions
+from schema.limits.unstorable_text import RefuseUnstorableText
 from server.settings import Settings
 
 
@@ -66,7 +67,8 @@ def limit_extensions(
         lambda: ParserCache(maxsize=document_cache_size),
         lambda: GuardedValidationCache(first_pass, maxsize=document_cache_size),
         lambda: AddValidationRules(second_pass),
-        RefuseNulCharacters,
+        RequireOperationName,
+        RefuseUnstorableText,
     ]
     if not settings.introspection_enabled:
         extensions += [DisableIntrospection, HideSuggestions]

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from schema.http import GRAPHQL_RESPONSE_JSON, GraphQLOverHTTP, negotiate
+from schema.limits.operation_name import RequireOperationName
 from server.app import create_app
 from server.database import Database
 from server.settings import Settings
@@ -19,6 +20,8 @@ from tests.factories import make_person
 
 JSON = "application/json"
 GR_JSON = {"accept": GRAPHQL_RESPONSE_JSON}
+TWO_OPERATIONS = "query Names { __typename } query Count { events { totalCount } }"
+SEVERAL_OPERATIONS = "Must provide operation name if query contains multiple operations."
 
 NEVER_EXECUTED = {
     "parse": {"query": "{ events { totalCount }"},
@@ -30,6 +33,8 @@ NEVER_EXECUTED = {
     "cost": {
         "query": "{ events(first: 100) { nodes { topics { events(first: 100) { title } } } } }"
     },
+    "several-operations": {"query": TWO_OPERATIONS},
+    "unknown-operation": {"query": TWO_OPERATIONS, "operationName": "Nothing"},
     "depth": {
         "query": "{ events { nodes { topics { events { topics { events { topics { events {"
         " topics { events { topics { name } } } } } } } } } } } }"
@@ -90,6 +95,55 @@ async def test_a_request_that_never_executes_has_no_data_and_is_400_for_the_new_
     for response in (new, legacy):
         assert "data" not in response.json()
         assert response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("operation_name", "message"),
+    [(None, SEVERAL_OPERATIONS), ("Nothing", 'Unknown operation named "Nothing".')],
+    ids=["none", "unknown"],
+)
+async def test_an_operation_must_be_named_when_the_document_has_several(
+    client: httpx.AsyncClient, operation_name: str | None, message: str
+) -> None:
+    # The spec's GetOperation: without a name (or with one that matches nothing) no
+    # operation is chosen, so none runs, over POST or GET.
+    params = {"query": TWO_OPERATIONS}
+    if operation_name is not None:
+        params["operationName"] = operation_name
+
+    posted = await client.post("/graphql", json=params, headers=GR_JSON)
+    got = await client.get("/graphql", params=params, headers=GR_JSON)
+    legacy = await client.post("/graphql", json=params, headers={"accept": JSON})
+
+    assert (posted.status_code, got.status_code, legacy.status_code) == (400, 400, 200)
+    assert posted.headers["content-type"] == GRAPHQL_RESPONSE_JSON
+    assert posted.json() == got.json() == legacy.json() == {"errors": [{"message": message}]}
+
+
+async def test_the_named_operation_of_several_runs_alone(client: httpx.AsyncClient) -> None:
+    named = {"query": TWO_OPERATIONS, "operationName": "Count"}
+
+    posted = await client.post("/graphql", json=named, headers=GR_JSON)
+    got = await client.get("/graphql", params=named, headers=GR_JSON)
+
+    assert posted.status_code == got.status_code == 200
+    assert posted.json() == got.json() == {"data": {"events": {"totalCount": 0}}}
+
+
+async def test_the_first_of_several_operations_does_not_run_unasked() -> None:
+    calls: list[str] = []
+    app = Starlette(
+        routes=[Route("/graphql", GraphQLOverHTTP(_counting_schema(calls, extensions=True)))]
+    )
+    document = "mutation Touch { touch } query Ping { ping }"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        unnamed = await client.post("/graphql", json={"query": document})
+        named = await client.post("/graphql", json={"query": document, "operationName": "Touch"})
+
+    assert unnamed.json() == {"errors": [{"message": SEVERAL_OPERATIONS}]}
+    assert named.json() == {"data": {"touch": 1}}
+    assert calls == ["touched"]
 
 
 async def test_a_field_error_keeps_the_data_and_200(
@@ -166,7 +220,7 @@ class _Query:
     ping: str = "pong"
 
 
-def _counting_schema(calls: list[str]) -> strawberry.Schema:
+def _counting_schema(calls: list[str], extensions: bool = False) -> strawberry.Schema:
     @strawberry.type
     class Mutation:
         @strawberry.mutation
@@ -174,7 +228,9 @@ def _counting_schema(calls: list[str]) -> strawberry.Schema:
             calls.append("touched")
             return len(calls)
 
-    return strawberry.Schema(query=_Query, mutation=Mutation)
+    return strawberry.Schema(
+        query=_Query, mutation=Mutation, extensions=[RequireOperationName] if extensions else []
+    )
 
 
 async def test_a_mutation_over_get_is_refused_with_405_and_not_run() -> None:

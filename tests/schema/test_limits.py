@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 import strawberry
 from strawberry.relay import to_base64
@@ -247,16 +246,35 @@ async def test_introspection_follows_the_settings(
 
 
 @pytest.mark.parametrize(
-    ("document", "variables"),
+    ("document", "variables", "where"),
     [
-        ('{ organisation(slug: "a\\u0000b") { slug } }', None),
-        ("query($slug: String!) { organisation(slug: $slug) { slug } }", {"slug": "a\x00b"}),
+        (
+            '{ organisation(slug: "a\\u0000b") { slug } }',
+            None,
+            'argument "slug" of field "organisation"',
+        ),
+        (
+            '{ events(filter: {topic: "\\u0000"}) { totalCount } }',
+            None,
+            'argument "filter.topic" of field "events"',
+        ),
+        (
+            'query($slug: String = "\\u0000") { organisation(slug: $slug) { slug } }',
+            None,
+            'the default value of variable "$slug"',
+        ),
+        (
+            "query($slug: String!) { organisation(slug: $slug) { slug } }",
+            {"slug": "a\x00b"},
+            'variable "$slug"',
+        ),
         (
             "query($filter: EventFilter) { events(filter: $filter) { totalCount } }",
             {"filter": {"topic": "\x00"}},
+            'variable "$filter.topic"',
         ),
     ],
-    ids=["literal", "variable", "nested-variable"],
+    ids=["literal", "nested-literal", "default-value", "variable", "nested-variable"],
 )
 async def test_nul_characters_in_string_input_are_refused_before_execution(
     db: Database,
@@ -264,12 +282,31 @@ async def test_nul_characters_in_string_input_are_refused_before_execution(
     anonymous: ContextFactory,
     document: str,
     variables: dict[str, object] | None,
+    where: str,
 ) -> None:
     # PostgreSQL fails any query holding U+0000 ("invalid byte sequence"), an internal error.
     [error] = await _errors(schema, anonymous, document, variables)
 
+    assert error["message"] == (
+        f"String input may not contain NUL characters (U+0000): {where} holds one."
+    )
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize("code_point", [0xD800, 0xDBFF, 0xDC00, 0xDFFF], ids=hex)
+async def test_lone_surrogates_in_variables_are_refused_before_execution(
+    db: Database, schema: strawberry.Schema, anonymous: ContextFactory, code_point: int
+) -> None:
+    # Python decodes JSON's "\ud800" to a string that asyncpg and sqlite3 cannot encode.
+    document = "query($filter: EventFilter) { events(filter: $filter) { totalCount } }"
+
+    variables = {"filter": {"person": f"x{chr(code_point)}"}}
+
+    [error] = await _errors(schema, anonymous, document, variables)
+
     assert error == {
-        "message": "String input may not contain NUL characters (U+0000).",
+        "message": "String input may not contain lone UTF-16 surrogates "
+        f'(U+{code_point:04X}): variable "$filter.person" holds one.',
         "extensions": {"code": "BAD_USER_INPUT"},
     }
 

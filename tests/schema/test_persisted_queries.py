@@ -87,6 +87,32 @@ async def test_an_invalid_document_is_not_remembered(client: httpx.AsyncClient) 
     assert later.json() == NOT_FOUND
 
 
+async def test_a_document_of_several_operations_needs_a_name_by_hash_too(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    await make_event(title="Impunity")
+    document = f"query Ping {{ __typename }} {EVENT_TITLES}"
+    by_hash = {"extensions": _extensions(document)}
+
+    unnamed = await client.post("/graphql", json={"query": document, **by_hash})
+    still_unknown = await client.post("/graphql", json=by_hash)
+    registered = await client.post(
+        "/graphql", json={"query": document, "operationName": "Ping", **by_hash}
+    )
+    named = await client.post("/graphql", json={"operationName": "EventTitles", **by_hash})
+    again_unnamed = await client.post(
+        "/graphql", json=by_hash, headers={"accept": GRAPHQL_RESPONSE_JSON}
+    )
+
+    several = "Must provide operation name if query contains multiple operations."
+    assert unnamed.json() == {"errors": [{"message": several}]}
+    assert still_unknown.json() == NOT_FOUND  # a refused document is not remembered
+    assert registered.json() == {"data": {"__typename": "Query"}}
+    assert named.json() == {"data": {"events": {"nodes": [{"title": "Impunity"}]}}}
+    assert again_unnamed.status_code == 400
+    assert again_unnamed.json() == {"errors": [{"message": several}]}
+
+
 @pytest.mark.parametrize(
     "extension",
     [{"version": 2, "sha256Hash": "0" * 64}, {"version": 1, "sha256Hash": "abc"}, "yes"],
