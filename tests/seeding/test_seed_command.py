@@ -206,3 +206,27 @@ async def test_a_transcript_survives_export_then_seed_into_an_empty_database_the
     assert seed_files(second) == seed_files(first)
     assert seed_files(first) == seed_files(fixture)  # the fixture is in canonical form
     assert "transcripts/harbour-lights-forum-1.vtt" in seed_files(first)
+
+
+async def test_a_yaml_syntax_error_names_where_the_problem_is_and_where_it_started(
+    cms: CmsRunner, seed_copy: Path
+) -> None:
+    edit(seed_copy / "topics.yaml", "name: ", "name: [", count=1)
+    edit(seed_copy / IMPUNITY, "place: ", "place: \"", count=1)
+
+    result = await cms("seed", str(seed_copy))
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    topics = next(line for line in lines if "topics.yaml" in line)
+    assert topics.endswith(
+        "topics.yaml: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts at line 2, column 9) (line 3, column 7)"
+    )
+    event = next(line for line in lines if IMPUNITY in line)
+    # Front matter lines count from the top of the file, past the opening '---'.
+    assert event.endswith(
+        f"{IMPUNITY}: invalid YAML: found unexpected end of stream "
+        "(while scanning a quoted scalar that starts at line 10, column 8) (line 92, column 1)"
+    )
+    assert set((await row_counts()).values()) == {0}
