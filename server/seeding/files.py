@@ -61,10 +61,6 @@ def _read_text(path: Path) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def _position(mark: Mark, offset: int) -> str:
-    return f"line {mark.line + offset}, column {mark.column + 1}"
-
-
 def _yaml_problem(path: Path, error: yaml.YAMLError, offset: int) -> Problem:
     """The parser's complaint, placed where it found the problem and where the construct began.
 
