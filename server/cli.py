@@ -166,6 +166,10 @@ from server.transcripts.cli import transcripts  # noqa: E402 - its commands impo
 
 main.add_command(transcripts)
 
+from server.content.cli import recordings  # noqa: E402 - its commands import server.cli late
+
+main.add_command(recordings)
+
 from server.auth.cli import token  # noqa: E402 - its commands import server.cli late
 
 main.add_command(token)
