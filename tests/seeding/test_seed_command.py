@@ -77,7 +77,15 @@ async def test_editing_one_file_updates_exactly_that_content(
     }
 
 
-async def test_removing_a_participant_from_a_file_removes_them_from_the_event(
+async def _roles(slug: str) -> list[tuple[str, str]]:
+    event = await Event.get(slug=slug)
+    return [
+        (p.person.slug, p.role.value)
+        for p in await event.participations.all().order_by("position").prefetch_related("person")
+    ]
+
+
+async def test_a_participant_left_out_of_a_file_is_kept_until_a_prune(
     cms: CmsRunner, seed_copy: Path
 ) -> None:
     await cms("seed", str(seed_copy))
@@ -87,15 +95,23 @@ async def test_removing_a_participant_from_a_file_removes_them_from_the_event(
         "  - person: gonzalo-boye\n    role: guest\n",
     )
 
-    await cms("seed", str(seed_copy))
+    kept = await cms("seed", str(seed_copy))
 
-    event = await Event.get(slug="impunity-an-unchanging-rule-in-turkey")
-    roles = {
-        p.person.slug: p.role.value
-        for p in await event.participations.all().prefetch_related("person")
-    }
-    assert roles["gonzalo-boye"] == "guest"
-    assert list(roles.values()).count("panellist") == 3
+    assert "events: 0 created, 1 updated, 9 unchanged" in kept.output
+    assert "kept 1 participant not in the files; `cms seed --prune` removes them" in kept.output
+    roles = await _roles("impunity-an-unchanging-rule-in-turkey")
+    assert ("gonzalo-boye", "guest") in roles
+    assert roles[-1] == ("gonzalo-boye", "panellist")  # kept, after the file's own
+
+    pruned = await cms("seed", "--prune", str(seed_copy))
+
+    assert pruned.output.splitlines()[-2:] == [
+        "removed 1 thing the files do not state:",
+        "  event 'impunity-an-unchanging-rule-in-turkey': participant 'gonzalo-boye' as panellist",
+    ]
+    roles = await _roles("impunity-an-unchanging-rule-in-turkey")
+    assert ("gonzalo-boye", "guest") in roles
+    assert [role for _, role in roles].count("panellist") == 3
 
 
 async def test_a_directory_with_errors_writes_nothing_and_names_file_record_and_field(
