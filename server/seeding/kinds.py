@@ -1,8 +1,9 @@
 """The kinds of content a seed directory holds, in the order they load.
 
 A kind ties together where its files live, the record model its files parse into, the
-content services that validate and write it, and how the exporter reads it back. To add a
-kind, write its services and record model, then add one entry here. Files that records
+content services that validate and write it, how the exporter reads it back, and how a
+plain seed keeps the stored list entries its files leave out (`keep`). To add a kind,
+write its services and record model, then add one entry here. Files that records
 reference, such as the transcripts of an event's recordings, are a kind's `attachments`.
 """
 
@@ -98,16 +99,16 @@ class SeedKind(Generic[RecordT, InputT]):
         state: kept, or with `prune` removed (see `server.seeding.leftovers`).
         """
         data = self.to_input(record)
-        leftovers: list[Leftover] = []
+        unstated: list[Leftover] = []
         if self.keep is not None:
-            data, leftovers = await self.keep(data, prune)
+            data, unstated = await self.keep(data, prune)
         _, change = await self.upsert(viewer, data)
         if self.attachments is not None:
             changed, found = await self.attachments.write(viewer, record, attached, prune)
-            leftovers.extend(found)
+            unstated.extend(found)
             if changed and change is Change.UNCHANGED:
                 change = Change.UPDATED
-        return change, leftovers
+        return change, unstated
 
 
 KINDS: tuple[SeedKind[Any, Any], ...] = (

@@ -267,8 +267,10 @@ async def test_people_and_committees_keep_list_entries_their_files_leave_out(
 
     assert dry.output.splitlines()[-4:-1] == [
         "would remove 2 things the files do not state:",
-        "  person 'antonio-stango': affiliation 'Professor of Human Rights', "
-        "'rome-link-campus-university'",
+        (
+            "  person 'antonio-stango': affiliation 'Professor of Human Rights', "
+            "'rome-link-campus-university'"
+        ),
         "  committee 'human-rights-defenders': member 'esra-kalkan' as co-chair",
     ]
     assert await CommitteeMember.filter(committee__slug="human-rights-defenders").count() == 1
