@@ -279,3 +279,41 @@ async def test_people_and_committees_keep_list_entries_their_files_leave_out(
 
     assert await PersonAffiliation.filter(person__slug="antonio-stango").count() == 1
     assert await CommitteeMember.filter(committee__slug="human-rights-defenders").count() == 0
+
+
+async def test_the_real_seeds_keep_a_transcript_imported_onto_their_third_recording(
+    cms: CmsRunner, seeds_dir: Path
+) -> None:
+    slug = "impunity-an-unchanging-rule-in-turkey"
+    await cms("seed", str(seeds_dir))
+    imported = await cms(
+        "transcripts",
+        "import",
+        "--event",
+        slug,
+        "--recording",
+        "Natacha Bracq’s presentation",
+        str(HARBOUR_VTT),
+    )
+    assert imported.exit_code == 0, imported.output
+    set_url = await cms(
+        "recordings",
+        "set-url",
+        "--event",
+        slug,
+        "--recording",
+        "Natacha Bracq’s presentation",
+        "https://www.youtube.com/watch?v=bracq",
+    )
+    assert set_url.exit_code == 0, set_url.output
+
+    result = await cms("seed", str(seeds_dir))
+
+    assert "events: 0 created, 0 updated, 10 unchanged" in result.output
+    assert "kept 1 recording URL, 1 transcript not in the files" in result.output
+    third = await Recording.get(event__slug=slug, position=2).prefetch_related("transcript")
+    assert (third.title, third.url) == (
+        "Natacha Bracq’s presentation",
+        "https://www.youtube.com/watch?v=bracq",
+    )
+    assert await TranscriptSegment.filter(transcript_id=third.transcript.id).count() == 4
