@@ -179,14 +179,20 @@ class EventTranscripts:
             place[recording_id] = (slug, counts[slug])
             counts[slug] += 1
         cues: dict[int, list[Cue]] = defaultdict(list)
-        for transcript_id, start, end, text, label, name in (
+        for transcript_id, start, end, text, label, name, cue_id in (
             await TranscriptSegment.all()
             .order_by("transcript_id", "position")
             .values_list(
-                "transcript_id", "start_ms", "end_ms", "text", "speaker_label", "speaker__name"
+                "transcript_id",
+                "start_ms",
+                "end_ms",
+                "text",
+                "speaker_label",
+                "speaker__name",
+                "cue_id",
             )
         ):
-            cues[transcript_id].append(Cue(start, end, text, label or name))
+            cues[transcript_id].append(Cue(start, end, text, label or name, id=cue_id))
         references: dict[tuple[str, int], TranscriptRecord] = {}
         for transcript_id, recording_id, language in await Transcript.all().values_list(
             "id", "recording_id", "language"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -194,7 +195,7 @@ async def test_imported_transcripts_survive_export_then_seed_into_an_empty_datab
 ) -> None:
     await cms("seed", str(seeds))
     # A WebVTT file with a cue id, cue settings and a voice class: export writes the
-    # canonical form, and that form survives seeding and exporting again unchanged.
+    # canonical form (the id kept), which survives seeding and exporting again unchanged.
     imported = await cms(
         "transcripts",
         "import",
@@ -209,11 +210,7 @@ async def test_imported_transcripts_survive_export_then_seed_into_an_empty_datab
     assert imported.exit_code == 0, imported.output
     first = tmp_path / "first"
     assert (await cms("export", str(first))).exit_code == 0
-    stored = (
-        await TranscriptSegment.all()
-        .order_by("transcript_id", "position")
-        .values("start_ms", "end_ms", "text", "speaker_label")
-    )
+    stored = await _segments()
 
     for model in CONTENT_MODELS:
         await model.all().delete()
@@ -227,18 +224,18 @@ async def test_imported_transcripts_survive_export_then_seed_into_an_empty_datab
         f"  - title: Recording\n    platform: null\n    url: {URL}\n    transcript:\n"
         f"      file: transcripts/{EVENT}-2.vtt\n      language: en-GB\n"
     ) in exported
-    assert (
-        (first / f"transcripts/{EVENT}-2.vtt")
-        .read_text(encoding="utf-8")
-        .startswith(
-            "WEBVTT\n\n00:00:01.000 --> 00:00:04.500\n<v Wren Halloway>Welcome to the Harbour"
-        )
-    )
-    assert (
+    vtt = (first / f"transcripts/{EVENT}-2.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\nintro\n00:00:01.000 --> 00:00:04.500\n<v Wren Halloway>")
+    assert await _segments() == stored
+    assert [segment[-1] for segment in stored if segment[-1]] == ["intro"]
+
+
+async def _segments() -> list[tuple[Any, ...]]:
+    """Every transcript segment's times, text, speaker and cue id, in order."""
+    return list(
         await TranscriptSegment.all()
         .order_by("transcript_id", "position")
-        .values("start_ms", "end_ms", "text", "speaker_label")
-        == stored
+        .values_list("start_ms", "end_ms", "text", "speaker_label", "cue_id")
     )
 
 
