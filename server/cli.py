@@ -63,25 +63,37 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
         yield advance
 
 
-async def _seed(settings: Settings, path: Path, dry_run: bool) -> SeedReport:
+async def _seed(settings: Settings, path: Path, dry_run: bool, prune: bool) -> SeedReport:
     from server.seeding import seed_directory
 
     async with Database.from_settings(settings) as database:
         await _require_schema(database)
         with _progress_bar("Seeding") as progress:
-            return await seed_directory(path, dry_run=dry_run, progress=progress)
+            return await seed_directory(path, dry_run=dry_run, prune=prune, progress=progress)
 
 
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report, but write nothing.")
-def seed(path: Path, dry_run: bool, settings: Settings | None = None) -> None:
-    """Validate the content in PATH, then load it in one transaction."""
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also remove what the database holds on these records that the files do not state "
+    "(list entries, recordings, transcripts, recording URLs); with --dry-run, list it.",
+)
+def seed(path: Path, dry_run: bool, prune: bool = False, settings: Settings | None = None) -> None:
+    """Validate the content in PATH, then load it in one transaction.
+
+    Records are created or updated to match their files; nothing is removed. What the
+    database holds on those records and the files leave out (a recording or transcript
+    added with `cms transcripts import`, a participant added in the API) is kept and
+    counted, unless --prune removes it.
+    """
     from server.content.errors import ContentError
     from server.seeding import SeedValidationError
 
     try:
-        report = asyncio.run(_seed(settings or Settings(), path, dry_run))
+        report = asyncio.run(_seed(settings or Settings(), path, dry_run, prune))
     except SeedValidationError as error:
         for line in error.lines():
             click.echo(line, err=True)
@@ -165,6 +177,10 @@ _register_search_commands()
 from server.transcripts.cli import transcripts  # noqa: E402 - its commands import server.cli late
 
 main.add_command(transcripts)
+
+from server.content.cli import recordings  # noqa: E402 - its commands import server.cli late
+
+main.add_command(recordings)
 
 from server.auth.cli import token  # noqa: E402 - its commands import server.cli late
 

@@ -8,6 +8,7 @@ The tree:
   + Conflict - the write clashes with content stored meanwhile (e.g. a slug taken concurrently).
     + StaleVersion - the change was based on a version that is no longer the stored one.
   + PermissionDenied - the viewer may not make this change.
+  + RecordingNotChosen - a target names none of an event's recordings, or several.
 """
 
 from __future__ import annotations
@@ -84,3 +85,42 @@ class StaleVersion(Conflict):
 
 class PermissionDenied(ContentError):
     """The viewer may not make this change."""
+
+
+@dataclass(frozen=True)
+class RecordingChoice:
+    """One of an event's recordings, as a person picks it: title, URL and global ID."""
+
+    title: str
+    url: str | None
+    id: str
+
+    def __str__(self) -> str:
+        return f"'{self.title}'  url: {self.url or '(none)'}  id: {self.id}"
+
+
+class RecordingNotChosen(ContentError):
+    """`target` names none of the event's recordings, or several; `recordings` lists them all."""
+
+    def __init__(
+        self, event: str, target: str | None, matches: int, recordings: list[RecordingChoice]
+    ) -> None:
+        self.event = event
+        self.target = target
+        self.matches = matches
+        self.recordings = list(recordings)
+        if not recordings:
+            reason = f"event '{event}' has no recordings"
+        elif target is None:
+            reason = f"event '{event}' has {len(recordings)} recordings; say which one"
+        elif matches:
+            reason = f"'{target}' names {matches} recordings of event '{event}'"
+        else:
+            reason = f"event '{event}' has no recording with URL, title or ID '{target}'"
+        super().__init__(reason)
+
+    def lines(self) -> list[str]:
+        """The event's recordings, one per line, numbered from 1 in their order."""
+        if not self.recordings:
+            return [f"event '{self.event}' has no recordings"]
+        return [f"  {n}. {choice}" for n, choice in enumerate(self.recordings, start=1)]

@@ -397,6 +397,7 @@ class TranscriptSegment(Model):
         on_delete=fields.SET_NULL,
     )
     speaker_label = fields.CharField(max_length=200, null=True)
+    cue_id = fields.CharField(max_length=200, null=True)  # a WebVTT cue's identifier, kept
 
     transcript_id: int
     speaker_id: int | None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.error import MarkedYAMLError
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from server.seeding import canonical
@@ -61,10 +62,21 @@ def _read_text(path: Path) -> str:
 
 
 def _yaml_problem(path: Path, error: yaml.YAMLError, offset: int) -> Problem:
-    mark = getattr(error, "problem_mark", None)
-    reason = getattr(error, "problem", None) or str(error)
-    line = mark.line + offset if mark is not None else None
-    return Problem(path, f"invalid YAML: {reason}", line=line)
+    """The parser's complaint, placed where it found the problem and where the construct began.
+
+    PyYAML marks count lines and columns from 0; `offset` turns its line 0 into a file
+    line (front matter starts on the file's line 2).
+    """
+    if not isinstance(error, MarkedYAMLError) or error.problem_mark is None:
+        return Problem(path, f"invalid YAML: {error}")
+    message = f"invalid YAML: {error.problem}"
+    if error.context:
+        message += f" ({error.context}"
+        if (start := error.context_mark) is not None:
+            message += f" that starts at line {start.line + offset}, column {start.column + 1}"
+        message += ")"
+    mark = error.problem_mark
+    return Problem(path, message, line=mark.line + offset, column=mark.column + 1)
 
 
 def _parse(path: Path, text: str, offset: int) -> tuple[Any, Node | None, list[Problem]]:

@@ -1,8 +1,9 @@
 """The kinds of content a seed directory holds, in the order they load.
 
 A kind ties together where its files live, the record model its files parse into, the
-content services that validate and write it, and how the exporter reads it back. To add a
-kind, write its services and record model, then add one entry here. Files that records
+content services that validate and write it, how the exporter reads it back, and how a
+plain seed keeps the stored list entries its files leave out (`keep`). To add a kind,
+write its services and record model, then add one entry here. Files that records
 reference, such as the transcripts of an event's recordings, are a kind's `attachments`.
 """
 
@@ -20,8 +21,9 @@ from server.content import services
 from server.content.errors import FieldError
 from server.content.models import Committee, Event, Organisation, Person, Topic
 from server.content.services import Change, SlugLookup
-from server.seeding import readers
+from server.seeding import leftovers, readers
 from server.seeding.files import DocumentDirectory, ListFile, SourceRecord
+from server.seeding.leftovers import Keep, Leftover
 from server.seeding.problems import Problem
 from server.seeding.records import (
     CommitteeRecord,
@@ -32,7 +34,6 @@ from server.seeding.records import (
     TopicRecord,
 )
 from server.seeding.transcripts import EventTranscripts
-
 
 RecordT = TypeVar("RecordT", bound=Record)
 InputT = TypeVar("InputT")
@@ -51,7 +52,8 @@ class Attachments(Protocol):
     """Files a kind's records reference, such as an event's transcripts, handled with them.
 
     `read` checks them while the records are validated, `write` stores them after
-    their record, and `export` writes them beside the exported records, returning the
+    their record (and returns what it kept, or with `prune` removed, of what the record
+    does not state), and `export` writes them beside the exported records, returning the
     records that reference them, the files written and the stale files found.
     """
 
@@ -59,7 +61,9 @@ class Attachments(Protocol):
         self, root: Path, source: SourceRecord, record: Any, label: str
     ) -> tuple[Any, list[Problem]]: ...
 
-    async def write(self, viewer: Viewer, record: Any, attached: Any) -> bool: ...
+    async def write(
+        self, viewer: Viewer, record: Any, attached: Any, prune: bool
+    ) -> tuple[bool, list[Leftover]]: ...
 
     async def export(
         self, root: Path, records: list[Any]
@@ -80,17 +84,31 @@ class SeedKind(Generic[RecordT, InputT]):
     upsert: Callable[[Viewer, InputT], Awaitable[tuple[Any, Change]]]
     read: Callable[[], Awaitable[list[RecordT]]]
     attachments: Attachments | None = None
+    keep: Keep | None = None
 
     async def check(self, record: RecordT, lookup: SlugLookup) -> list[FieldError]:
         """Every rule the record breaks, with references resolved through `lookup`."""
         return await self.validate(self.to_input(record), lookup=lookup)
 
-    async def write(self, viewer: Viewer, record: RecordT, attached: Any = None) -> Change:
-        """Creates or updates the record's row, then its attachments; returns what happened."""
-        _, change = await self.upsert(viewer, self.to_input(record))
-        if self.attachments is not None and await self.attachments.write(viewer, record, attached):
-            return Change.UPDATED if change is Change.UNCHANGED else change
-        return change
+    async def write(
+        self, viewer: Viewer, record: RecordT, attached: Any = None, *, prune: bool = False
+    ) -> tuple[Change, list[Leftover]]:
+        """Creates or updates the record's row, then its attachments.
+
+        Returns what happened, and what the database holds that the record does not
+        state: kept, or with `prune` removed (see `server.seeding.leftovers`).
+        """
+        data = self.to_input(record)
+        unstated: list[Leftover] = []
+        if self.keep is not None:
+            data, unstated = await self.keep(data, prune)
+        _, change = await self.upsert(viewer, data)
+        if self.attachments is not None:
+            changed, found = await self.attachments.write(viewer, record, attached, prune)
+            unstated.extend(found)
+            if changed and change is Change.UNCHANGED:
+                change = Change.UPDATED
+        return change, unstated
 
 
 KINDS: tuple[SeedKind[Any, Any], ...] = (
@@ -126,6 +144,7 @@ KINDS: tuple[SeedKind[Any, Any], ...] = (
         validate=services.validate_person,
         upsert=services.upsert_person,
         read=readers.read_people,
+        keep=leftovers.keep_person,
     ),
     SeedKind(
         name="committee",
@@ -137,6 +156,7 @@ KINDS: tuple[SeedKind[Any, Any], ...] = (
         validate=services.validate_committee,
         upsert=services.upsert_committee,
         read=readers.read_committees,
+        keep=leftovers.keep_committee,
     ),
     SeedKind(
         name="event",
@@ -149,6 +169,7 @@ KINDS: tuple[SeedKind[Any, Any], ...] = (
         upsert=services.upsert_event,
         read=readers.read_events,
         attachments=EventTranscripts(),
+        keep=leftovers.keep_event,
     ),
 )
 """Every kind, each after the kinds it references."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.services import Change, PendingLookup
 from server.seeding.files import ListFile, SourceRecord
 from server.seeding.kinds import KINDS, SeedKind
+from server.seeding.leftovers import Leftover
 from server.seeding.problems import Problem, SeedValidationError
 from server.seeding.records import Record
 
@@ -26,12 +28,15 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class SeedReport:
-    """What a seed run created, updated and left unchanged, per kind and per slug."""
+    """What a seed run created, updated and left unchanged, per kind and per slug, and what
+    the database holds that the files do not state: kept, or with `prune` removed."""
 
     dry_run: bool = False
+    prune: bool = False
     changes: dict[str, dict[str, Change]] = field(
         default_factory=lambda: {kind.plural: {} for kind in KINDS}
     )
+    leftovers: list[Leftover] = field(default_factory=list)
 
     def slugs(self, kind: str, change: Change) -> list[str]:
         """The slugs of `kind` (plural, e.g. "events") that the run changed this way."""
@@ -46,15 +51,33 @@ class SeedReport:
         return any(done is not Change.UNCHANGED for c in self.changes.values() for done in c.values())
 
     def summary(self) -> list[str]:
-        """One line per kind, e.g. `events: 1 created, 2 updated, 7 unchanged`."""
+        """One line per kind, e.g. `events: 1 created, 2 updated, 7 unchanged`, then what
+        was kept (counted) or pruned (listed one by one)."""
         lines = [
             f"{kind}: "
             + ", ".join(f"{self.count(kind, change)} {change.value}" for change in Change)
             for kind in self.changes
         ]
+        if self.prune:
+            verb = "would remove" if self.dry_run else "removed"
+            count = len(self.leftovers)
+            things = f"{count} thing{'s' if count != 1 else ''}"
+            lines.append(f"{verb} {things} the files do not state{':' if count else ''}")
+            lines.extend(f"  {leftover}" for leftover in self.leftovers)
+        elif self.leftovers:
+            lines.append(
+                f"kept {_counted(self.leftovers)} not in the files; "
+                "`cms seed --prune` removes them (add --dry-run to list them)"
+            )
         if self.dry_run:
             lines.append("Dry run: the counts say what seeding would do; nothing was written.")
         return lines
+
+
+def _counted(leftovers: list[Leftover]) -> str:
+    """`2 recordings, 1 transcript`: how many of each item, in the order first met."""
+    counts = Counter(leftover.item for leftover in leftovers)
+    return ", ".join(f"{count} {item}{'s' if count != 1 else ''}" for item, count in counts.items())
 
 
 @dataclass(frozen=True)
@@ -226,29 +249,34 @@ async def seed_directory(
     path: Path,
     *,
     dry_run: bool = False,
+    prune: bool = False,
     progress: Progress | None = None,
     viewer: Viewer = SYSTEM,
 ) -> SeedReport:
     """Validates everything under `path`, then upserts it by slug in one transaction.
 
-    Content in the database that the files do not mention is left alone. With
-    `dry_run`, the writes run and are rolled back, so the report says exactly what
-    seeding would do.
+    Records the files do not mention are left alone, and so are the list entries of
+    a record that its file leaves out (see `server.seeding.leftovers`), unless `prune`
+    removes those. With `dry_run`, the writes run and are rolled back, so the report
+    says exactly what seeding would do.
     """
     items = await read_directory(path)
-    report = SeedReport(dry_run=dry_run)
+    report = SeedReport(dry_run=dry_run, prune=prune)
     if progress is not None:
         progress(0, len(items))
     async with in_transaction() as connection:
         for done, item in enumerate(items, start=1):
             try:
-                change = await item.kind.write(viewer, item.record, item.attached)
+                change, leftovers = await item.kind.write(
+                    viewer, item.record, item.attached, prune=prune
+                )
             except ValidationFailed as failure:  # the database changed since validation
                 label = _label(item.kind, item.source)
                 raise SeedValidationError(
                     [_problem(item.source, label, error) for error in failure.errors]
                 ) from failure
             report.changes[item.kind.plural][item.slug] = change
+            report.leftovers.extend(leftovers)
             if progress is not None:
                 progress(done, len(items))
         if dry_run:

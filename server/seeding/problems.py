@@ -8,18 +8,25 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the seed files, printed as `file: record: field: message (line n)`."""
+    """One thing wrong with the seed files, printed as `file: record: field: message (line n)`.
+
+    `column` (from 1) is given where the column matters, as for YAML syntax errors.
+    """
 
     file: Path
     message: str
     record: str | None = None
     field: str | None = None
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         parts = [str(self.file), self.record, self.field, self.message]
         text = ": ".join(part for part in parts if part)
-        return f"{text} (line {self.line})" if self.line is not None else text
+        if self.line is None:
+            return text
+        column = f", column {self.column}" if self.column is not None else ""
+        return f"{text} (line {self.line}{column})"
 
 
 class SeedValidationError(Exception):

@@ -2,7 +2,8 @@
 
 A recording in an event file may say `transcript: {file: transcripts/<name>.vtt,
 language: en}`, a path relative to the seed directory. Leaving `transcript` out
-keeps whatever transcript the recording has; `transcript: null` removes it.
+keeps whatever transcript the recording has (`cms seed --prune` removes it);
+`transcript: null` removes it.
 `cms export` writes every stored transcript as canonical WebVTT to
 `transcripts/<event-slug>-<n>.vtt`, n counting the event's recordings from 1.
 """
@@ -17,6 +18,7 @@ from server.auth.viewer import Viewer
 from server.content.models import Recording, Transcript, TranscriptSegment
 from server.content.services import Change
 from server.seeding.files import SourceRecord
+from server.seeding.leftovers import Leftover
 from server.seeding.problems import Problem
 from server.seeding.records import EventRecord, TranscriptRecord
 from server.transcripts import (
@@ -99,11 +101,17 @@ class EventTranscripts:
         return found, problems
 
     async def write(
-        self, viewer: Viewer, record: EventRecord, transcripts: list[RecordingTranscript]
-    ) -> bool:
-        """Stores or removes the transcripts of the event's recordings; returns whether any changed."""
-        if not transcripts:
-            return False
+        self,
+        viewer: Viewer,
+        record: EventRecord,
+        transcripts: list[RecordingTranscript],
+        prune: bool = False,
+    ) -> tuple[bool, list[Leftover]]:
+        """Stores or removes the transcripts of the event's recordings.
+
+        Returns whether any changed, and the stored transcripts of recordings whose
+        `transcript` the record leaves out: kept, or with `prune` removed.
+        """
         recordings = await Recording.filter(event__slug=record.slug).order_by("position", "id")
         changed = False
         for transcript in transcripts:
@@ -113,7 +121,25 @@ class EventTranscripts:
             else:
                 _, change = await replace_transcript(viewer, recording, transcript.data)
                 changed = change is not Change.UNCHANGED or changed
-        return changed
+        unmentioned = [
+            (position, recordings[position])
+            for position, stated in enumerate(record.recordings)
+            if not stated.mentions_transcript and position < len(recordings)
+        ]
+        transcribed = set(
+            await Transcript.filter(
+                recording_id__in=[recording.id for _, recording in unmentioned]
+            ).values_list("recording_id", flat=True)
+        )
+        leftovers = []
+        for position, recording in unmentioned:
+            if recording.id not in transcribed:
+                continue
+            detail = f"of recording {position + 1} '{recording.title}'"
+            leftovers.append(Leftover("event", record.slug, "transcript", detail))
+            if prune:
+                changed = await remove_transcript(viewer, recording) or changed
+        return changed, leftovers
 
     async def export(
         self, root: Path, records: list[EventRecord]
@@ -153,14 +179,20 @@ class EventTranscripts:
             place[recording_id] = (slug, counts[slug])
             counts[slug] += 1
         cues: dict[int, list[Cue]] = defaultdict(list)
-        for transcript_id, start, end, text, label, name in (
+        for transcript_id, start, end, text, label, name, cue_id in (
             await TranscriptSegment.all()
             .order_by("transcript_id", "position")
             .values_list(
-                "transcript_id", "start_ms", "end_ms", "text", "speaker_label", "speaker__name"
+                "transcript_id",
+                "start_ms",
+                "end_ms",
+                "text",
+                "speaker_label",
+                "speaker__name",
+                "cue_id",
             )
         ):
-            cues[transcript_id].append(Cue(start, end, text, label or name))
+            cues[transcript_id].append(Cue(start, end, text, label or name, id=cue_id))
         references: dict[tuple[str, int], TranscriptRecord] = {}
         for transcript_id, recording_id, language in await Transcript.all().values_list(
             "id", "recording_id", "language"

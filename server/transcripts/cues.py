@@ -12,12 +12,15 @@ MAX_MS = 2**31 - 1
 
 SPEAKER_MAX_LENGTH = 200
 
+CUE_ID_MAX_LENGTH = 200
+
 
 @dataclass(frozen=True)
 class Cue:
     """What was said between two moments, by whom (the name as written), and where it is written.
 
-    `line` is the line of the cue's timing line in its file; it takes no part in comparisons.
+    `id` is a WebVTT cue's identifier, if it has one. `line` is the line of the cue's
+    timing line in its file; it takes no part in comparisons.
     """
 
     start_ms: int
@@ -25,6 +28,7 @@ class Cue:
     text: str
     speaker: str | None = None
     line: int = field(default=0, compare=False)
+    id: str | None = None
 
 
 def format_ms(ms: int) -> str:
@@ -47,6 +51,15 @@ def check_cues(file: Path, cues: list[Cue]) -> list[FileProblem]:
             problems.append(FileProblem(file, cue.line, found))
         else:
             previous = cue
+        if cue.id is not None and len(cue.id) > CUE_ID_MAX_LENGTH:
+            problems.append(
+                FileProblem(
+                    file,
+                    cue.line,
+                    f"the cue's id is too long: {len(cue.id)} characters, "
+                    f"at most {CUE_ID_MAX_LENGTH}",
+                )
+            )
         if cue.speaker is not None and len(cue.speaker) > SPEAKER_MAX_LENGTH:
             problems.append(
                 FileProblem(

@@ -27,7 +27,9 @@ from server.transcripts.speakers import name_key, people_by_name
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """A BCP 47 language tag, loosely: `en`, `tr`, `pt-BR`, `sr-Latn`."""
 
-_SEGMENT_FIELDS = ("position", "start_ms", "end_ms", "text", "speaker_id", "speaker_label")
+_SEGMENT_FIELDS = (
+    "position", "start_ms", "end_ms", "text", "speaker_id", "speaker_label", "cue_id"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ async def _desired_segments(cues: tuple[Cue, ...]) -> list[dict[str, Any]]:
             "text": cue.text,
             "speaker_id": people.get(name_key(cue.speaker)) if cue.speaker else None,
             "speaker_label": cue.speaker,
+            "cue_id": cue.id,
         }
         for position, cue in enumerate(cues)
     ]

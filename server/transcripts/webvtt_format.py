@@ -144,6 +144,7 @@ def _cue(caption: webvtt.Caption, line: int) -> Cue:
         text="\n".join(text for text in lines if text),
         speaker=(_clean(voice) or None) if voice is not None else None,
         line=line,
+        id=caption.identifier.strip() or None if caption.identifier else None,
     )
 
 
@@ -152,12 +153,13 @@ def _escape(text: str) -> str:
 
 
 def render_webvtt(cues: Iterable[Cue]) -> str:
-    """The canonical WebVTT text of the cues: no ids or settings, a voice tag for each speaker."""
+    """The canonical WebVTT text of the cues: ids kept, no settings, a voice tag per speaker."""
     captions = [
         webvtt.Caption(
             format_ms(cue.start_ms),
             format_ms(cue.end_ms),
             (f"<v {_escape(cue.speaker)}>" if cue.speaker else "") + _escape(cue.text),
+            identifier=cue.id,
         )
         for cue in cues
     ]

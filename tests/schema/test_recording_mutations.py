@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from strawberry.relay import to_base64
 from search.models import IndexKind, IndexMarker
 from server.content.models import Event, Recording, Transcript
 from server.database import Database
+from server.seeding import seed_directory
 from tests.factories import make_event, make_transcript
 from tests.schema.conftest import ContextFactory
 
@@ -208,3 +210,37 @@ async def test_anonymous_callers_may_not_touch_recordings(
     assert created["__typename"] == deleted["__typename"] == "PermissionDeniedError"
     assert await Recording.filter(event_id=panel.id).count() == 2
     assert not await IndexMarker.all().exists()
+
+
+SEEDED_RECORDINGS = """
+{ event(slug: "harbour-lights-forum") { recordings { id title url version } } }
+"""
+
+
+async def test_a_seeded_recording_gets_a_url_that_seeding_again_keeps(
+    schema: strawberry.Schema, editor: ContextFactory, db: Database
+) -> None:
+    seeds = Path(__file__).resolve().parent.parent / "data" / "transcript_seeds"
+    await seed_directory(seeds)
+    (seeded,) = (await run(schema, editor(), SEEDED_RECORDINGS))["recordings"]
+    assert seeded["url"] is None
+
+    payload = await run(
+        schema,
+        editor(),
+        UPDATE_RECORDING,
+        id=seeded["id"],
+        input={"version": seeded["version"], "url": "https://video.example.org/forum"},
+    )
+    report = await seed_directory(seeds)
+
+    assert payload["recording"]["url"] == "https://video.example.org/forum"
+    assert [str(leftover) for leftover in report.leftovers] == [
+        (
+            "event 'harbour-lights-forum': recording URL of recording 1 'Full forum': "
+            "https://video.example.org/forum"
+        )
+    ]
+    (after,) = (await run(schema, editor(), SEEDED_RECORDINGS))["recordings"]
+    assert (after["url"], after["title"]) == ("https://video.example.org/forum", "Full forum")
+    assert await Transcript.filter(recording_id=(await Recording.get()).id).exists()

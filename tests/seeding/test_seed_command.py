@@ -77,7 +77,15 @@ async def test_editing_one_file_updates_exactly_that_content(
     }
 
 
-async def test_removing_a_participant_from_a_file_removes_them_from_the_event(
+async def _roles(slug: str) -> list[tuple[str, str]]:
+    event = await Event.get(slug=slug)
+    return [
+        (p.person.slug, p.role.value)
+        for p in await event.participations.all().order_by("position").prefetch_related("person")
+    ]
+
+
+async def test_a_participant_left_out_of_a_file_is_kept_until_a_prune(
     cms: CmsRunner, seed_copy: Path
 ) -> None:
     await cms("seed", str(seed_copy))
@@ -87,15 +95,23 @@ async def test_removing_a_participant_from_a_file_removes_them_from_the_event(
         "  - person: gonzalo-boye\n    role: guest\n",
     )
 
-    await cms("seed", str(seed_copy))
+    kept = await cms("seed", str(seed_copy))
 
-    event = await Event.get(slug="impunity-an-unchanging-rule-in-turkey")
-    roles = {
-        p.person.slug: p.role.value
-        for p in await event.participations.all().prefetch_related("person")
-    }
-    assert roles["gonzalo-boye"] == "guest"
-    assert list(roles.values()).count("panellist") == 3
+    assert "events: 0 created, 1 updated, 9 unchanged" in kept.output
+    assert "kept 1 participant not in the files; `cms seed --prune` removes them" in kept.output
+    roles = await _roles("impunity-an-unchanging-rule-in-turkey")
+    assert ("gonzalo-boye", "guest") in roles
+    assert roles[-1] == ("gonzalo-boye", "panellist")  # kept, after the file's own
+
+    pruned = await cms("seed", "--prune", str(seed_copy))
+
+    assert pruned.output.splitlines()[-2:] == [
+        "removed 1 thing the files do not state:",
+        "  event 'impunity-an-unchanging-rule-in-turkey': participant 'gonzalo-boye' as panellist",
+    ]
+    roles = await _roles("impunity-an-unchanging-rule-in-turkey")
+    assert ("gonzalo-boye", "guest") in roles
+    assert [role for _, role in roles].count("panellist") == 3
 
 
 async def test_a_directory_with_errors_writes_nothing_and_names_file_record_and_field(
@@ -206,3 +222,27 @@ async def test_a_transcript_survives_export_then_seed_into_an_empty_database_the
     assert seed_files(second) == seed_files(first)
     assert seed_files(first) == seed_files(fixture)  # the fixture is in canonical form
     assert "transcripts/harbour-lights-forum-1.vtt" in seed_files(first)
+
+
+async def test_a_yaml_syntax_error_names_where_the_problem_is_and_where_it_started(
+    cms: CmsRunner, seed_copy: Path
+) -> None:
+    edit(seed_copy / "topics.yaml", "name: ", "name: [", count=1)
+    edit(seed_copy / IMPUNITY, "place: ", "place: \"", count=1)
+
+    result = await cms("seed", str(seed_copy))
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    topics = next(line for line in lines if "topics.yaml" in line)
+    assert topics.endswith(
+        "topics.yaml: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts at line 2, column 9) (line 3, column 7)"
+    )
+    event = next(line for line in lines if IMPUNITY in line)
+    # Front matter lines count from the top of the file, past the opening '---'.
+    assert event.endswith(
+        f"{IMPUNITY}: invalid YAML: found unexpected end of stream "
+        "(while scanning a quoted scalar that starts at line 10, column 8) (line 92, column 1)"
+    )
+    assert set((await row_counts()).values()) == {0}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from strawberry.relay import to_base64
+
 from server.content.models import Recording, TranscriptSegment
 from server.database import Database
 from tests.conftest import CmsRunner
@@ -96,3 +98,89 @@ async def test_a_missing_file_is_a_usage_error(cms: CmsRunner, db: Database) -> 
 
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+async def test_recording_picks_the_recording_by_title(cms: CmsRunner, db: Database) -> None:
+    await make_event(slug="harbour-lights-forum", recordings=["Morning", "Afternoon"])
+
+    result = await cms(
+        "transcripts", "import", "--event", "harbour-lights-forum", "--recording", "Afternoon",
+        str(HARBOUR_VTT),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Recording 'Afternoon' of event 'harbour-lights-forum': transcript created, 4 segments"
+    )
+    recording = await Recording.get(title="Afternoon").prefetch_related("transcript")
+    assert recording.transcript.language == "en"
+
+
+async def test_an_ambiguous_import_exits_1_listing_the_recordings(
+    cms: CmsRunner, db: Database
+) -> None:
+    await make_event(
+        slug="harbour-lights-forum",
+        recordings=["Morning", {"title": "Afternoon", "url": "https://video.example.org/pm"}],
+    )
+    ids = [to_base64("Recording", r.id) for r in await Recording.all().order_by("position")]
+
+    result = await cms("transcripts", "import", "--event", "harbour-lights-forum", str(HARBOUR_VTT))
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: event 'harbour-lights-forum' has 2 recordings; say which one; nothing was written.",
+        "The recordings of event 'harbour-lights-forum':",
+        f"  1. 'Morning'  url: (none)  id: {ids[0]}",
+        f"  2. 'Afternoon'  url: https://video.example.org/pm  id: {ids[1]}",
+    ]
+    assert await TranscriptSegment.all().count() == 0
+
+
+async def test_set_url_gives_a_recording_its_url_and_list_shows_it(
+    cms: CmsRunner, db: Database
+) -> None:
+    await make_event(slug="harbour-lights-forum", recordings=["Morning", "Afternoon"])
+    (morning, afternoon) = await Recording.all().order_by("position")
+
+    result = await cms(
+        "recordings", "set-url", "--event", "harbour-lights-forum",
+        "--recording", to_base64("Recording", afternoon.id), "https://video.example.org/pm",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Recording 'Afternoon' of event 'harbour-lights-forum': url https://video.example.org/pm\n"
+    )
+    listed = await cms("recordings", "list", "--event", "harbour-lights-forum")
+    ids = [to_base64("Recording", row.id) for row in (morning, afternoon)]
+    assert listed.output.splitlines() == [
+        f"1. 'Morning'  url: (none)  id: {ids[0]}",
+        f"2. 'Afternoon'  url: https://video.example.org/pm  id: {ids[1]}",
+    ]
+    by_url = await cms(
+        "transcripts", "import", "--event", "harbour-lights-forum",
+        "--recording", "https://video.example.org/pm", str(HARBOUR_VTT),
+    )
+    assert "Recording 'Afternoon'" in by_url.output
+
+
+async def test_set_url_refuses_a_bad_url_and_an_unknown_recording(
+    cms: CmsRunner, db: Database
+) -> None:
+    await make_event(slug="harbour-lights-forum", recordings=["Morning"])
+
+    bad = await cms(
+        "recordings", "set-url", "--event", "harbour-lights-forum", "javascript:alert(1)"
+    )
+    unknown = await cms(
+        "recordings", "set-url", "--event", "harbour-lights-forum", "--recording", "Evening",
+        "https://video.example.org/pm",
+    )
+
+    assert bad.exit_code == 1
+    assert "Error: url:" in bad.output and "nothing was written" in bad.output
+    assert unknown.exit_code == 1
+    assert "no recording with URL, title or ID 'Evening'" in unknown.output
+    assert "  1. 'Morning'  url: (none)" in unknown.output
+    assert await Recording.filter(url__isnull=False).count() == 0

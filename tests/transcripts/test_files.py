@@ -230,3 +230,22 @@ def test_canonical_webvtt_has_one_voice_tag_per_cue_and_reads_back_the_same() ->
     assert "in the old ferry office &amp; it is full every Saturday.\n" in text
     assert text.endswith("00:00:13.000 --> 00:00:15.000\nApplause.\n")
     assert _read("again.vtt", text) == cues
+
+
+def test_a_webvtt_cue_id_is_kept_and_written_back() -> None:
+    cues = list(read_transcript_file(HARBOUR_VTT).cues)
+
+    text = render_webvtt(cues)
+
+    assert [cue.id for cue in cues] == ["intro", None, None, None]
+    assert text.startswith("WEBVTT\n\nintro\n00:00:01.000 --> 00:00:04.500\n<v Wren Halloway>")
+    assert _read("again.vtt", text) == cues
+
+
+def test_a_cue_id_longer_than_we_keep_is_named_with_its_line() -> None:
+    with pytest.raises(TranscriptFileError) as raised:
+        _read("long.vtt", f"WEBVTT\n\n{'x' * 201}\n00:00:01.000 --> 00:00:02.000\nHello.\n")
+
+    assert raised.value.lines() == [
+        "long.vtt: the cue's id is too long: 201 characters, at most 200 (line 4)"
+    ]

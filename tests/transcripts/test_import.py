@@ -6,10 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from strawberry.relay import to_base64
 
 from search.models import IndexKind, IndexMarker
 from server.auth.viewer import ANONYMOUS, SYSTEM
-from server.content.errors import NotFound, PermissionDenied, ValidationFailed
+from server.content.errors import (
+    NotFound,
+    PermissionDenied,
+    RecordingNotChosen,
+    ValidationFailed,
+)
 from server.content.models import Event, Recording, Transcript, TranscriptSegment
 from server.content.services import Change
 from server.database import Database
@@ -62,8 +68,10 @@ async def test_an_event_without_recordings_gets_one_for_the_transcript(db: Datab
     assert (transcript.language, transcript.source_name) == ("en", "harbour-forum.vtt")
 
 
-async def test_without_a_url_the_event_s_first_recording_gets_the_transcript(db: Database) -> None:
-    event = await make_event(recordings=["Full forum", "Highlights"])
+async def test_without_a_target_the_event_s_only_recording_gets_the_transcript(
+    db: Database,
+) -> None:
+    event = await make_event(recordings=["Full forum"])
 
     result = await import_transcript(SYSTEM, event.slug, HARBOUR_SRT, language="en-GB")
 
@@ -71,6 +79,61 @@ async def test_without_a_url_the_event_s_first_recording_gets_the_transcript(db:
     assert await Transcript.filter(recording__event=event).values_list("language", flat=True) == [
         "en-GB"
     ]
+
+
+SEVERAL = [
+    {"title": "Part one", "url": None},
+    {"title": "Part two", "url": None},
+    {"title": "Questions", "url": "https://video.example.org/questions"},
+]
+
+
+@pytest.mark.parametrize(
+    "target", ["Part two", "part TWO", "https://video.example.org/questions", "by id"]
+)
+async def test_a_recording_is_named_by_its_title_its_url_or_its_global_id(
+    db: Database, target: str
+) -> None:
+    event = await make_event(recordings=SEVERAL)
+    rows = await Recording.filter(event=event).order_by("position")
+    expected = rows[2] if target.startswith("https") else rows[1]
+    if target == "by id":
+        target = to_base64("Recording", expected.id)
+
+    result = await import_transcript(SYSTEM, event.slug, HARBOUR_VTT, recording=target)
+
+    assert (result.recording.id, result.recording_created) == (expected.id, False)
+    assert await Transcript.filter(recording__event=event).values_list(
+        "recording_id", flat=True
+    ) == [expected.id]
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        (None, "event 'event-x' has 3 recordings; say which one"),
+        ("Part three", "event 'event-x' has no recording with URL, title or ID 'Part three'"),
+        ("part one", "'part one' names 2 recordings of event 'event-x'"),
+    ],
+)
+async def test_an_unknown_or_ambiguous_recording_lists_the_event_s_recordings(
+    db: Database, target: str | None, reason: str
+) -> None:
+    recordings = [*SEVERAL, {"title": "Part One", "url": None}] if target == "part one" else SEVERAL
+    event = await make_event(slug="event-x", recordings=recordings)
+    rows = await Recording.filter(event=event).order_by("position")
+    ids = [to_base64("Recording", row.id) for row in rows]
+
+    with pytest.raises(RecordingNotChosen) as raised:
+        await import_transcript(SYSTEM, event.slug, HARBOUR_VTT, recording=target)
+
+    assert str(raised.value) == reason
+    assert raised.value.lines()[:3] == [
+        f"  1. 'Part one'  url: (none)  id: {ids[0]}",
+        f"  2. 'Part two'  url: (none)  id: {ids[1]}",
+        f"  3. 'Questions'  url: https://video.example.org/questions  id: {ids[2]}",
+    ]
+    assert await Transcript.all().count() == 0
 
 
 async def test_a_url_picks_the_event_s_recording_at_that_url(db: Database) -> None:
