@@ -190,9 +190,16 @@ class EmbeddedBackend:
         return directory
 
     def _live_index(self) -> _Live:
-        """The live index, reopened if another process switched the pointer."""
+        """The live index, reopened if another process switched the pointer; a new empty
+        one when there is none. Raises SearchUnavailable when the folder cannot be used
+        (not a directory, not writable, a broken index), so search degrades, never fails."""
         with self._switch_lock:
-            return self._live_index_unlocked()
+            try:
+                return self._live_index_unlocked()
+            except (OSError, ValueError) as error:
+                raise SearchUnavailable(
+                    f"the embedded index under {self.path} cannot be opened: {error}"
+                ) from error
 
     def _live_index_unlocked(self) -> _Live:
         name = self._read_pointer()
@@ -260,8 +267,12 @@ class EmbeddedBackend:
     async def rebuild(
         self, batches: AsyncIterable[Sequence[Document]], progress: Progress | None = None
     ) -> int:
-        self.path.mkdir(parents=True, exist_ok=True)
-        directory = await asyncio.to_thread(self._new_directory, INDEX_PREFIX.rstrip("-"))
+        try:
+            directory = await asyncio.to_thread(self._new_directory, INDEX_PREFIX.rstrip("-"))
+        except OSError as error:
+            raise SearchUnavailable(
+                f"cannot create a new index under {self.path}: {error}"
+            ) from error
         fresh = _Live(directory, self.schema)
         writer = fresh.open_writer()
         count = 0
@@ -440,8 +451,20 @@ class EmbeddedBackend:
     async def documents(self) -> list[Document]:
         return await asyncio.to_thread(self._documents)
 
+    def _kind_counts(self) -> dict[str, int]:
+        searcher = self._searcher()
+        counted = searcher.aggregate(
+            Query.all_query(), {"kinds": {"terms": {"field": "kind", "size": len(DocumentKind)}}}
+        )
+        return {str(b["key"]): int(b["doc_count"]) for b in counted["kinds"].get("buckets", [])}
+
+    async def kind_counts(self) -> dict[str, int]:
+        return await asyncio.to_thread(self._kind_counts)
+
     async def health(self) -> None:
         try:
             await asyncio.to_thread(self._searcher)
+        except SearchUnavailable:
+            raise
         except Exception as error:  # noqa: BLE001
             raise SearchUnavailable(f"the embedded index cannot be opened: {error}") from error
