@@ -34,6 +34,7 @@ from search.embedded_query import (
     text_query,
     top_tier_query,
     triggered_synonyms,
+    withheld_clauses,
 )
 from search.highlight import Highlighter
 from search.lexicon import Lexicon, LexiconCache
@@ -321,6 +322,7 @@ class EmbeddedBackend:
         synonyms = triggered_synonyms(parsed, self.synonyms)
         text = text_query(self.schema, parsed, self.synonyms, lexicon, reached)
         filters = [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
+        filters += withheld_clauses(self.schema, request.filter)
         clauses = [(Occur.Must, text), *filters]
         narrowed = None
         if request.limit > 0:

@@ -19,8 +19,8 @@ from search.guard import IndexGuard, IndexState
 from search.meilisearch import MeilisearchBackend
 from search.worker import SyncWorker
 from server.app import create_app
-from server.content.services import PersonInput, upsert_person
 from server.auth.viewer import SYSTEM
+from server.content.services import PersonInput, upsert_person
 from server.database import Database
 from server.seeding import seed_directory
 from server.settings import Environment, Settings
@@ -177,7 +177,8 @@ async def test_production_health_says_status_and_backlog_only(
     settings = settings_for(db, tmp_path, environment=Environment.PRODUCTION, search_worker=False)
     await upsert_person(SYSTEM, PersonInput(slug="ada-quell", name="Ada Quell"))
     claims = await outbox.claim(10, timedelta(minutes=1))
-    await outbox.fail(claims, f"SearchUnavailable: cannot open {tmp_path}/search: Os {{ code: 30 }}")
+    engine_text = f"SearchUnavailable: cannot open {tmp_path}/search: Os {{ code: 30 }}"
+    await outbox.fail(claims, engine_text)
 
     async with running(create_app(settings, db)) as client:
         health = await client.get("/healthz")

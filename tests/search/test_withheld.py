@@ -14,7 +14,7 @@ from schema.api import build_schema
 from schema.context import Context
 from search import outbox
 from search.backend import SearchBackend
-from search.query import DocumentKind, SearchFilter, SearchRequest
+from search.query import DocumentKind, Facet, SearchFilter, SearchRequest
 from search.service import SearchService
 from search.worker import SyncWorker
 from server.auth.viewer import ANONYMOUS, SYSTEM
@@ -25,6 +25,7 @@ from server.content.services.people import delete_person
 from server.database import Database
 from server.settings import Settings
 from tests.factories import make_committee, make_event, make_person
+from tests.search.conftest import document
 
 SEARCH = """
 query ($query: String!) {
@@ -202,3 +203,27 @@ async def test_the_withheld_set_costs_one_query_per_search(
 
     assert found.total_hits == 2
     assert count_queries.count == 1
+
+
+@pytest.mark.parametrize("withheld", [2, 35])  # a term query per id, then one term set
+async def test_the_engine_leaves_out_every_withheld_event_and_counts_the_rest(
+    backend: SearchBackend, withheld: int
+) -> None:
+    await backend.apply(
+        upserts=[
+            document(f"event-{i}", title="Climate", committee="env", event_id=i)
+            for i in range(1, 41)
+        ]
+    )
+    request = SearchRequest(
+        "climate",
+        SearchFilter(withheld_events=tuple(range(1, withheld + 1))),
+        facets=(Facet.COMMITTEE,),
+        limit=100,
+    )
+
+    result = await backend.search(request)
+
+    assert result.total_hits == 40 - withheld
+    assert result.facets == {Facet.COMMITTEE: {"env": 40 - withheld}}
+    assert sorted(h.event_id or 0 for h in result.hits) == list(range(withheld + 1, 41))
