@@ -38,6 +38,8 @@ class SearchBackend(Protocol):
     """A search engine holding the documents built from the database."""
 
     name: str
+    needs_rebuild: bool
+    """Set when the index was found to be of an older schema: it must be rebuilt."""
 
     async def open(self) -> None:
         """Connects and makes sure the live index exists with its settings."""
@@ -66,6 +68,9 @@ class SearchBackend(Protocol):
 
     async def documents(self) -> list[Document]:
         """Every document in the live index, sorted by id (for checks and tests)."""
+
+    async def kind_counts(self) -> dict[str, int]:
+        """How many documents of each kind the live index holds (none when it is missing)."""
 
     async def health(self) -> None:
         """Returns when the engine answers; raises SearchUnavailable otherwise."""

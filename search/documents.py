@@ -43,7 +43,17 @@ SEARCHABLE_FIELDS: dict[str, float] = {
 }
 """Text fields the query is matched against, and how much a match in each counts."""
 
-FILTER_FIELDS = ("kind", "committee", "topics", "people", "platform", "year", "date", "event_id")
+FILTER_FIELDS = (
+    "kind",
+    "committee",
+    "topics",
+    "people",
+    "platform",
+    "year",
+    "date",
+    "event_id",
+    "person_id",
+)
 """Keyword and number fields that filters and facets use (lists are multi-valued)."""
 
 LIST_FIELDS = frozenset(

@@ -34,6 +34,7 @@ from search.embedded_query import (
     text_query,
     top_tier_query,
     triggered_synonyms,
+    withheld_clauses,
 )
 from search.highlight import Highlighter
 from search.lexicon import Lexicon, LexiconCache
@@ -208,9 +209,16 @@ class EmbeddedBackend:
         return directory
 
     def _live_index(self) -> _Live:
-        """The live index, reopened if another process switched the pointer."""
+        """The live index, reopened if another process switched the pointer; a new empty
+        one when there is none. Raises SearchUnavailable when the folder cannot be used
+        (not a directory, not writable, a broken index), so search degrades, never fails."""
         with self._switch_lock:
-            return self._live_index_unlocked()
+            try:
+                return self._live_index_unlocked()
+            except (OSError, ValueError) as error:
+                raise SearchUnavailable(
+                    f"the embedded index under {self.path} cannot be opened: {error}"
+                ) from error
 
     def _live_index_unlocked(self) -> _Live:
         name = self._read_pointer()
@@ -278,8 +286,12 @@ class EmbeddedBackend:
     async def rebuild(
         self, batches: AsyncIterable[Sequence[Document]], progress: Progress | None = None
     ) -> int:
-        self.path.mkdir(parents=True, exist_ok=True)
-        directory = await asyncio.to_thread(self._new_directory, INDEX_PREFIX.rstrip("-"))
+        try:
+            directory = await asyncio.to_thread(self._new_directory, INDEX_PREFIX.rstrip("-"))
+        except OSError as error:
+            raise SearchUnavailable(
+                f"cannot create a new index under {self.path}: {error}"
+            ) from error
         fresh = _Live(directory, self.schema)
         writer = fresh.open_writer()
         count = 0
@@ -328,6 +340,7 @@ class EmbeddedBackend:
         synonyms = triggered_synonyms(parsed, self.synonyms)
         text = text_query(self.schema, parsed, self.synonyms, lexicon, reached)
         filters = [(Occur.Must, f) for f in filter_clauses(self.schema, request.filter)]
+        filters += withheld_clauses(self.schema, request.filter)
         clauses = [(Occur.Must, text), *filters]
         narrowed = None
         if request.limit > 0:
@@ -466,8 +479,20 @@ class EmbeddedBackend:
     async def documents(self) -> list[Document]:
         return await asyncio.to_thread(self._documents)
 
+    def _kind_counts(self) -> dict[str, int]:
+        searcher = self._searcher()
+        counted = searcher.aggregate(
+            Query.all_query(), {"kinds": {"terms": {"field": "kind", "size": len(DocumentKind)}}}
+        )
+        return {str(b["key"]): int(b["doc_count"]) for b in counted["kinds"].get("buckets", [])}
+
+    async def kind_counts(self) -> dict[str, int]:
+        return await asyncio.to_thread(self._kind_counts)
+
     async def health(self) -> None:
         try:
             await asyncio.to_thread(self._searcher)
+        except SearchUnavailable:
+            raise
         except Exception as error:  # noqa: BLE001
             raise SearchUnavailable(f"the embedded index cannot be opened: {error}") from error

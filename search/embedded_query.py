@@ -303,6 +303,30 @@ def filter_clauses(schema: tantivy.Schema, search_filter: SearchFilter) -> list[
     return [Query.const_score_query(clause, 0.0) for clause in clauses]
 
 
+TERM_SET_FROM = 32
+"""From this many ids on, one term set (which walks the field's whole term dictionary,
+about a millisecond on 10,000 events) costs less than a term query per id."""
+
+
+def withheld_clauses(
+    schema: tantivy.Schema, search_filter: SearchFilter
+) -> list[tuple[Occur, Query]]:
+    """MustNot clauses leaving out the documents of the withheld events and people.
+
+    They go beside the text query, not under an all-documents query: the engine then
+    skips those documents instead of intersecting the matches with every document."""
+    clauses: list[tuple[Occur, Query]] = []
+    for field, ids in (
+        ("event_id", search_filter.withheld_events),
+        ("person_id", search_filter.withheld_people),
+    ):
+        if len(ids) >= TERM_SET_FROM:
+            clauses.append((Occur.MustNot, Query.term_set_query(schema, field, list(ids))))
+        else:
+            clauses += [(Occur.MustNot, Query.term_query(schema, field, int(i))) for i in ids]
+    return clauses
+
+
 def normalise_synonyms(groups: Sequence[Sequence[str]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Synonym groups as tuples of normalised words, dropping empty members."""
     return tuple(

@@ -55,6 +55,7 @@ class MeilisearchBackend:
     """Documents in one Meilisearch index, with its settings declared here in code."""
 
     name = "meilisearch"
+    needs_rebuild = False  # the index's settings are declared in code, never of an old schema
     task_timeout = 120.0
     """Seconds one task may stay enqueued or processing before the write is given up."""
     max_poll_interval = 0.25
@@ -256,6 +257,15 @@ class MeilisearchBackend:
             if not results or len(documents) >= int(page.get("total") or 0):
                 break
         return sorted(documents, key=lambda document: str(document["id"]))
+
+    async def kind_counts(self) -> dict[str, int]:
+        body = {"q": "", "page": 1, "hitsPerPage": 0, "facets": ["kind"]}
+        result = await self._call("POST", f"/indexes/{self.index}/search", body, missing_ok=True)
+        if result is None:  # the index was deleted on the server: create it again on next use
+            self._ready = False
+            return {}
+        counts = (result.get("facetDistribution") or {}).get("kind") or {}
+        return {str(kind): int(count) for kind, count in counts.items()}
 
     async def health(self) -> None:
         answer = await self._call("GET", "/health")

@@ -50,9 +50,21 @@ def search_filter(restrictions: SearchFilter) -> str | None:
         clauses.append(f"date >= {_day(restrictions.date_from)}")
     if restrictions.date_to is not None:
         clauses.append(f"date <= {_day(restrictions.date_to)}")
+    for field, ids in (
+        ("event_id", restrictions.withheld_events),
+        ("person_id", restrictions.withheld_people),
+    ):
+        if ids:
+            # A document without the field (a person's has no event_id) is kept, as NOT IN
+            # matches every document the IN list does not.
+            clauses.append(f"{field} NOT IN [{_integers(ids)}]")
     return " AND ".join(clauses) or None
+
+
+def _integers(values: Iterable[int]) -> str:
+    return ", ".join(str(int(value)) for value in values)
 
 
 def events_filter(event_ids: Iterable[int]) -> str:
     """Every document (the event's own and its passages') of these events."""
-    return f"event_id IN [{', '.join(str(int(event_id)) for event_id in event_ids)}]"
+    return f"event_id IN [{_integers(event_ids)}]"

@@ -23,6 +23,7 @@ from server.content.models import (
     CommitteeMember,
     Event,
     EventOrganisation,
+    EventStatus,
     EventTopic,
     Participation,
     PersonAffiliation,
@@ -212,6 +213,45 @@ async def backlog() -> Backlog:
         age = max(0.0, (utcnow() - oldest.pending_since).total_seconds())
     latest_failure = await pending.filter(attempts__gt=0).order_by("-next_attempt_at").first()
     return Backlog(size, age, failing, latest_failure.last_error if latest_failure else None)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Objects the index may still show but the database no longer does."""
+
+    event_ids: tuple[int, ...] = ()
+    person_ids: tuple[int, ...] = ()
+
+
+# Pending markers (the partial index `index_marker_pending` holds only those) whose
+# event is no longer published, or whose person no longer exists. Each marker's row is
+# looked up by primary key in a scalar subquery: unlike EXISTS, PostgreSQL cannot turn
+# that into a hash of every published event, and a CASE rather than `kind = ... OR ...`
+# leaves SQLite no index to prefer over the partial one. Every value is a constant of
+# this module, so nothing here comes from a user.
+_WITHHELD_SQL = f"""
+SELECT m.kind, m.object_id FROM index_marker m
+WHERE m.generation > m.synced_generation
+AND CASE WHEN m.kind = '{IndexKind.EVENT.value}'
+    THEN COALESCE((SELECT e.status FROM event e WHERE e.id = m.object_id), '')
+        <> '{EventStatus.PUBLISHED.value}'
+    ELSE (SELECT p.id FROM person p WHERE p.id = m.object_id) IS NULL
+END
+"""
+
+
+async def withheld() -> Withheld:
+    """What searches must leave out until the worker has removed it: one query.
+
+    A marker stays pending from the write that unpublished or deleted its object until
+    the worker acks it, and the worker acks only after the index applied the removal.
+    So an object missing from this answer is already gone from the index, whichever
+    way a worker running at the same time is racing this read.
+    """
+    rows = await IndexMarker._meta.db.execute_query_dict(_WITHHELD_SQL)
+    events = sorted(r["object_id"] for r in rows if r["kind"] == IndexKind.EVENT.value)
+    people = sorted(r["object_id"] for r in rows if r["kind"] == IndexKind.PERSON.value)
+    return Withheld(tuple(events), tuple(people))
 
 
 async def requeue_changed_since(since: datetime) -> int:

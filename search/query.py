@@ -42,6 +42,11 @@ class SearchFilter:
     year_to: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    withheld_events: tuple[int, ...] = ()
+    """Events whose documents (their own and their passages') no search may show or count:
+    removals the index has yet to apply. Set by the service, never by the user."""
+    withheld_people: tuple[int, ...] = ()
+    """People whose document no search may show or count, for the same reason."""
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from search.backend import SearchBackend, SearchUnavailable
+from search.backend import SearchBackend
 from search.engines import backend_from_settings
-from search.reindex import reindex
+from search.guard import IndexGuard
 from search.service import SearchService
 from search.worker import SyncWorker
 from server.settings import Settings
@@ -20,48 +20,43 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SearchRuntime:
-    """The backend, the service that queries it and, unless disabled, the in-app worker."""
+    """The backend, the service that queries it, the worker that syncs it and the guard
+    that keeps it whole."""
 
     backend: SearchBackend
     service: SearchService
     worker: SyncWorker
-
-
-async def _work(runtime: SearchRuntime, stop: asyncio.Event) -> None:
-    """The in-app worker: first a rebuild if the index is of an older schema, then draining."""
-    if getattr(runtime.backend, "needs_rebuild", False):
-        logger.warning("the search index was built for another schema; rebuilding it")
-        try:
-            count, _ = await reindex(runtime.backend)
-            logger.info("search index rebuilt: %d documents", count)
-        except Exception:  # noqa: BLE001 - the worker below still keeps the index in sync
-            logger.exception("search index rebuild failed; run `cms reindex`")
-    await runtime.worker.run(stop)
+    guard: IndexGuard
 
 
 @contextlib.asynccontextmanager
 async def search_runtime(
     settings: Settings, backend: SearchBackend | None = None, *, run_worker: bool | None = None
 ) -> AsyncIterator[SearchRuntime]:
-    """Opens the backend (a down engine is logged, not fatal: writes keep queueing),
-    and runs the sync worker in the background while the block runs."""
+    """Opens the backend and checks its index against the database (an engine that
+    cannot be opened is logged, not fatal: content is served, writes keep queueing, and
+    the guard tries again), then runs the guard and, unless disabled, the sync worker in
+    the background while the block runs. Only where the worker runs does the guard
+    rebuild the index; elsewhere it only reports."""
     backend = backend or backend_from_settings(settings)
+    worker_runs = settings.search_worker if run_worker is None else run_worker
+    guard = IndexGuard(backend, interval=settings.search_check_seconds, rebuilds=worker_runs)
     try:
-        await backend.open()
-    except SearchUnavailable as error:
-        logger.warning("search engine unavailable at start-up (%s); index work will queue", error)
+        await guard.check()
+    except Exception:  # noqa: BLE001 - a failed check must not keep the content API down
+        logger.exception("could not check the search index at start-up; the guard retries")
     runtime = SearchRuntime(
-        backend, SearchService(backend, settings.max_page_size), SyncWorker(backend)
+        backend, SearchService(backend, settings.max_page_size), SyncWorker(backend), guard
     )
     stop = asyncio.Event()
-    task = None
-    if settings.search_worker if run_worker is None else run_worker:
-        task = asyncio.create_task(_work(runtime, stop), name="search-sync-worker")
+    tasks = [asyncio.create_task(guard.run(stop), name="search-index-guard")]
+    if worker_runs:
+        tasks.append(asyncio.create_task(runtime.worker.run(stop), name="search-sync-worker"))
     try:
         yield runtime
     finally:
         stop.set()
-        if task is not None:
+        for task in tasks:
             try:
                 await asyncio.wait_for(task, timeout=30)
             except TimeoutError:

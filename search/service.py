@@ -10,8 +10,9 @@ Errors:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from search import outbox
 from search.backend import InvalidSearch, SearchBackend
 from search.query import MAX_QUERY_LENGTH, Facet, SearchRequest, SearchResponse
 from server.content.models import Committee, Person, Platform, Topic
@@ -85,8 +86,21 @@ class SearchService:
         self.max_page_size = max_page_size
 
     async def search(self, request: SearchRequest) -> SearchResponse:
-        """Validates, then searches; raises FieldProblem or SearchUnavailable."""
+        """Validates, then searches; raises FieldProblem or SearchUnavailable.
+
+        Objects unpublished or deleted since the index last heard of them are left out of
+        hits, totals and facets alike, for every viewer: the index only ever holds what
+        the public may see, so what the database has withdrawn is withdrawn at once.
+        """
         await validate(request, self.max_page_size)
+        withheld = await outbox.withheld()
+        if withheld.event_ids or withheld.person_ids:
+            restrictions = replace(
+                request.filter,
+                withheld_events=withheld.event_ids,
+                withheld_people=withheld.person_ids,
+            )
+            request = replace(request, filter=restrictions)
         return await self.backend.search(request)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
@@ -13,11 +14,14 @@ from starlette.routing import Route
 
 from search import outbox
 from search.backend import SearchBackend
+from search.guard import IndexState
 from search.runtime import SearchRuntime, search_runtime
 from server.auth.authentication import token_authentication
 from server.cors import cors_middleware
 from server.database import Database
-from server.settings import Settings
+from server.settings import Environment, Settings
+
+logger = logging.getLogger(__name__)
 
 
 class State(TypedDict):
@@ -28,37 +32,57 @@ class State(TypedDict):
     search: SearchRuntime
 
 
-async def healthz(request: Request) -> JSONResponse:
-    """Liveness: whether the database and the search engine answer, and the index backlog.
+def _search_backlog(backlog: outbox.Backlog | None, detailed: bool) -> dict[str, object]:
+    body: dict[str, object] = {
+        "size": backlog.size if backlog else None,
+        "oldest_age_seconds": backlog.oldest_age_seconds if backlog else None,
+        "failing": backlog.failing if backlog else None,
+    }
+    if detailed:
+        body["last_error"] = backlog.last_error if backlog else None
+    return body
 
-    503 only when the database fails; a down search engine degrades search while
-    writes go on queueing, so it is reported, not fatal.
+
+async def healthz(request: Request) -> JSONResponse:
+    """Health: `ok` when the database and the search engine answer, the index is whole
+    and no index work is failing; `degraded` otherwise.
+
+    503 when the database or the search engine cannot answer at all; 200 while the
+    index is only behind, rebuilding or retrying. In production the body says the status
+    and the backlog's size, oldest age and failing count, nothing else: what went wrong
+    (paths, engine messages) goes to the log and to `cms sync-status`. Elsewhere the
+    body adds each check and the last indexing error.
     """
+    settings: Settings = request.state.settings
+    runtime: SearchRuntime = request.state.search
     checks: dict[str, str] = {}
-    body: dict[str, object] = {}
+    backlog = None
     try:
         await request.state.database.ping()
-        checks["database"] = "ok"
         backlog = await outbox.backlog()
-        body["search_backlog"] = {
-            "size": backlog.size,
-            "oldest_age_seconds": backlog.oldest_age_seconds,
-            "failing": backlog.failing,
-            "last_error": backlog.last_error,
-        }
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        checks["database"] = f"error: {type(exc).__name__}"
-    runtime: SearchRuntime = request.state.search
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        logger.warning("health check: the database failed: %r", error)
+        checks["database"] = f"error: {type(error).__name__}"
     try:
         await runtime.backend.health()
         checks["search"] = "ok"
-    except Exception as exc:  # noqa: BLE001
-        checks["search"] = f"error: {exc}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ok" if healthy else "degraded", "checks": checks, **body},
-        status_code=503 if checks["database"] != "ok" else 200,
+    except Exception as error:  # noqa: BLE001
+        logger.warning("health check: the search engine failed: %s", error)
+        checks["search"] = f"error: {error}"
+    guard = runtime.guard
+    checks["index"] = (
+        "ok" if guard.state is IndexState.WHOLE else f"{guard.state.value}: {guard.problem}"
     )
+    failing = backlog.failing if backlog else 0
+    healthy = failing == 0 and all(value == "ok" for value in checks.values())
+    detailed = settings.environment is not Environment.PRODUCTION
+    body: dict[str, object] = {"status": "ok" if healthy else "degraded"}
+    if detailed:
+        body["checks"] = checks
+    body["search_backlog"] = _search_backlog(backlog, detailed)
+    answers = checks["database"] == "ok" and checks["search"] == "ok"
+    return JSONResponse(body, status_code=200 if answers else 503)
 
 
 def create_app(

@@ -35,16 +35,23 @@ async def _search_side(settings: Settings) -> AsyncIterator[SearchRuntime]:
 async def _status(settings: Settings) -> None:
     from search import outbox
     from search.engines import backend_from_settings
+    from search.guard import index_problem
 
+    backend = backend_from_settings(settings)
     async with Database.from_settings(settings):
         backlog = await outbox.backlog()
-    backend = backend_from_settings(settings)
-    try:
-        await backend.health()
-        engine = "ok"
-    except Exception as error:  # noqa: BLE001
-        engine = f"unavailable ({error})"
+        try:
+            await backend.health()
+            engine = "ok"
+            problem = await index_problem(backend)
+            index = "whole" if problem is None else f"not whole: {problem}"
+        except Exception as error:  # noqa: BLE001
+            engine = f"unavailable ({error})"
+            index = "unknown"
+        finally:
+            await backend.close()
     click.echo(f"backend: {backend.name} ({engine})")
+    click.echo(f"index: {index}")
     click.echo(f"backlog: {backlog.size} pending")
     age = backlog.oldest_age_seconds
     click.echo(f"oldest pending: {'-' if age is None else f'{age:.1f} s'}")
@@ -61,17 +68,22 @@ def sync_status() -> None:
 
 
 async def _worker(settings: Settings, once: bool) -> None:
-    async with _search_side(settings) as rt:
-        if once:
+    from search.runtime import search_runtime
+
+    if once:
+        async with _search_side(settings) as rt:
             report = await rt.worker.drain()
-            click.echo(f"synced {report.synced}, failed {report.failed}")
-            return
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
-        await rt.worker.run(stop)
+        click.echo(f"synced {report.synced}, failed {report.failed}")
+        return
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Database.from_settings(settings):
+        # The worker drains the outbox, and its guard rebuilds an index that is not whole.
+        async with search_runtime(settings, run_worker=True) as rt:
+            click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
+            await stop.wait()
 
 
 @click.command()

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     search_worker: bool = Field(
         default=True, description="Drain the search outbox inside the app (off when `cms worker` runs)."
     )
+    search_check_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the search index is checked against the database (and rebuilt if it does not match).",
+    )
     search_synonyms: list[list[str]] = Field(
         default_factory=lambda: [["magnitsky", "global human rights sanctions"]],
         description="Groups of equivalent search terms, as JSON: [[\"a\", \"b c\"], ...].",

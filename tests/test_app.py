@@ -26,7 +26,7 @@ async def test_healthz_reports_the_database_search_and_the_backlog(
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "search": "ok"},
+        "checks": {"database": "ok", "search": "ok", "index": "ok"},
         "search_backlog": {"size": 0, "oldest_age_seconds": None, "failing": 0, "last_error": None},
     }
 

@@ -139,6 +139,15 @@ class FailingBackend:
     async def documents(self) -> list[Document]:
         return await self.inner.documents()
 
+    @property
+    def needs_rebuild(self) -> bool:
+        return self.inner.needs_rebuild
+
+    async def kind_counts(self) -> dict[str, int]:
+        if self.down:
+            raise SearchUnavailable("connection refused (the engine is down)")
+        return await self.inner.kind_counts()
+
     async def health(self) -> None:
         if self.down:
             raise SearchUnavailable("connection refused (the engine is down)")

@@ -61,15 +61,18 @@ def parse_filter(text: str) -> Any:
             take("kw")
             return ("not", atom())
         name = take("word")
-        if peek() == ("kw", "IN"):
+        negated = peek() == ("kw", "NOT")  # `field NOT IN [...]`
+        if negated:
             take("kw")
+        if peek() == ("kw", "IN") or negated:
+            take("kw", "IN")
             take("op", "[")
             values = [scalar()]
             while peek() == ("op", ","):
                 take("op", ",")
                 values.append(scalar())
             take("op", "]")
-            return ("in", name, values)
+            return ("not", ("in", name, values)) if negated else ("in", name, values)
         return ("cmp", name, take("op"), scalar())
 
     def conjunction() -> Any:

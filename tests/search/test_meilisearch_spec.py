@@ -388,6 +388,35 @@ async def test_a_search_without_filters_or_facets_sends_neither(
     assert (result.total_hits, result.hits, result.facets) == (0, [], {})
 
 
+async def test_withheld_events_and_people_are_filtered_out_of_hits_and_facets(
+    fake: FakeMeilisearch,
+    meili: MeilisearchBackend,
+) -> None:
+    await meili.apply(
+        upserts=[
+            document("event-1", title="Climate", committee="env", event_id=1),
+            document("event-2", title="Climate", committee="secret", event_id=2),
+            document("passage-7-0", text="Climate talk", event_id=2, recording_id=7, start_ms=0),
+            document("person-3", name="Climate Person", person_id=3),
+            document("person-4", name="Climate Kept", person_id=4),
+        ]
+    )
+    request = SearchRequest(
+        "climate",
+        filter=SearchFilter(withheld_events=(2,), withheld_people=(3,)),
+        facets=(Facet.COMMITTEE, Facet.KIND),
+    )
+
+    result = await meili.search(request)
+
+    assert fake.calls(SEARCH)[0].body["filter"] == (
+        "event_id NOT IN [2] AND person_id NOT IN [3]"
+    )
+    assert sorted(h.id for h in result.hits) == ["event-1", "person-4"]
+    assert result.total_hits == 2
+    assert result.facets == {Facet.COMMITTEE: {"env": 1}, Facet.KIND: {"event": 1, "person": 1}}
+
+
 async def test_hits_carry_their_fields_score_and_marked_escaped_highlights(
     fake: FakeMeilisearch,
     meili: MeilisearchBackend,

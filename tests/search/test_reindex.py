@@ -132,6 +132,7 @@ async def test_the_cli_reindexes_searches_and_reports_the_backlog(
     assert "synced 30, failed 0" in worked.output
     status = await cms("sync-status", data_dir=env_data)
     assert "backlog: 0 pending" in status.output
+    assert "index: whole" in status.output
 
     rebuilt = await cms("reindex", data_dir=env_data)
     assert "Rebuilt the embedded index: 30 documents" in rebuilt.output
