@@ -178,7 +178,8 @@ async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, .
             raise click.ClickException(f"search is unavailable: {error}") from error
         labels = await _hit_labels(result.hits)
         note = _backlog_note(await outbox.backlog())
-    click.echo(f"{result.total_hits} hits in {result.processing_time_ms:.1f} ms")
+    noun = "hit" if result.total_hits == 1 else "hits"
+    click.echo(f"{result.total_hits} {noun} in {result.processing_time_ms:.1f} ms")
     for number, (hit, label) in enumerate(zip(result.hits, labels, strict=True), start=1):
         click.echo(f"{number:>3}. [{hit.kind.value}] {label}  score {hit.score:.2f}")
         for highlight in hit.highlights[:2]:

@@ -139,7 +139,7 @@ async def test_the_cli_reindexes_searches_and_reports_the_backlog(
 
     found = await cms("search", "desertifcation", "--limit", "3", data_dir=env_data)
     assert found.exit_code == 0
-    assert found.output.startswith("1 hits in ")
+    assert found.output.startswith("1 hit in ")
     assert "[event]" in found.output and "Desertification" in found.output
 
     refused = await cms("search", "   ", data_dir=env_data)

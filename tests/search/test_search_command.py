@@ -72,5 +72,5 @@ async def test_the_command_says_when_changes_are_not_yet_in_the_index(
         r"note: 2 changes are not yet in the index \(oldest \d+ s\); run `cms worker` or wait",
         behind.output,
     )
-    assert caught_up.output.startswith("1 hits in ")
+    assert caught_up.output.startswith("1 hit in ")
     assert "not yet in the index" not in caught_up.output
