@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from enum import Enum
 
 from tortoise.expressions import F
@@ -22,6 +23,10 @@ from search.reindex import reindex
 from server.content.models import Event, EventStatus, Person
 
 logger = logging.getLogger(__name__)
+
+FRESH_FOR = 2.0
+"""Seconds a check's answer stands for a health probe, so frequent probes cost one
+check, not one each."""
 
 RECHECK_DELAY = 1.0
 """Seconds between a failed check and the one that confirms it: a worker that wrote a
@@ -82,9 +87,22 @@ class IndexGuard:
         self.problem: str | None = None
         """Why the index is not whole (for the log and operators, never the public)."""
         self._opened = False
+        self._checked_at = float("-inf")
+        self._wake = asyncio.Event()
+
+    async def refresh(self) -> IndexState:
+        """The index's state as of at most `FRESH_FOR` seconds ago, looked at again if
+        older; an index found not whole wakes the loop, so the rebuild starts now rather
+        than at the next periodic check."""
+        if time.monotonic() - self._checked_at > FRESH_FOR:
+            await self.check()
+            if self.state is IndexState.INCOMPLETE:
+                self._wake.set()
+        return self.state
 
     async def check(self) -> IndexState:
         """Looks at the index once and records what it found."""
+        self._checked_at = time.monotonic()
         try:
             if not self._opened:
                 await self.backend.open()
@@ -124,13 +142,20 @@ class IndexGuard:
             try:
                 if self.state is IndexState.INCOMPLETE and self.rebuilds:
                     await self.rebuild_if_needed()
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.interval)
-                except TimeoutError:
-                    pass
+                await self._sleep(stop)
                 if not stop.is_set():
                     await self.check()
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - a database hiccup must not end the checks
                 logger.exception("search index check failed; retrying")
+
+    async def _sleep(self, stop: asyncio.Event) -> None:
+        """Waits `interval` seconds, or less if stopped or woken by `refresh`."""
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waits, timeout=self.interval, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        self._wake.clear()

@@ -71,6 +71,10 @@ async def healthz(request: Request) -> JSONResponse:
         logger.warning("health check: the search engine failed: %s", error)
         checks["search"] = f"error: {error}"
     guard = runtime.guard
+    try:
+        await guard.refresh()
+    except Exception as error:  # noqa: BLE001 - reported below as the last known state
+        logger.warning("health check: the search index check failed: %r", error)
     checks["index"] = (
         "ok" if guard.state is IndexState.WHOLE else f"{guard.state.value}: {guard.problem}"
     )

@@ -94,6 +94,28 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
         await until(whole_and_found)
 
 
+async def test_the_health_check_notices_a_deleted_index_at_once_and_starts_the_rebuild(
+    db: Database, seeds_dir: Path, tmp_path: Path
+) -> None:
+    # The periodic check is an hour away: only the health probe can notice in time.
+    settings = settings_for(db, tmp_path).model_copy(update={"search_check_seconds": 3600})
+    await seed_directory(seeds_dir)
+    async with running(create_app(settings, db)) as client:
+
+        async def whole_and_found() -> bool:
+            health = (await client.get("/healthz")).json()
+            return health["status"] == "ok" and await search_hits(client) == 1
+
+        await until(whole_and_found)
+        shutil.rmtree(settings.search_path)
+        await asyncio.sleep(2.1)  # older than the answer a probe may reuse
+
+        first = (await client.get("/healthz")).json()
+        assert first["status"] == "degraded"
+        assert first["checks"]["index"].startswith("incomplete: the index holds 0 event")
+        await until(whole_and_found, seconds=20)
+
+
 async def test_an_emptied_index_is_noticed_and_refilled(
     db: Database, seeds_dir: Path, tmp_path: Path
 ) -> None:
