@@ -58,7 +58,8 @@ def _located(error: GraphQLError) -> str:
 
 
 def log_errors(errors: Sequence[GraphQLError], context: ExecutionContext | None) -> None:
-    """Logs the errors of one request: a line for the client's, a traceback per internal one."""
+    """Logs the errors of one request: one line for those it answered (the client's mistakes,
+    search being unavailable), a traceback per internal one."""
     query = context.query if context is not None else None
     internal = [error for error in errors if is_internal(error)]
     refused = [error for error in errors if not is_internal(error)]
@@ -73,7 +74,7 @@ def log_errors(errors: Sequence[GraphQLError], context: ExecutionContext | None)
         listed = "; ".join(_located(error) for error in refused[:LISTED_ERRORS])
         more = f" (and {len(refused) - LISTED_ERRORS} more)" if len(refused) > LISTED_ERRORS else ""
         logger.warning(
-            "request with %d client error(s): %s%s; %s",
+            "request answered with %d error(s): %s%s; %s",
             len(refused),
             listed,
             more,
