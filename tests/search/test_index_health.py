@@ -62,6 +62,12 @@ async def search_hits(client: httpx.AsyncClient) -> int:
     return hits
 
 
+async def whole_and_found(client: httpx.AsyncClient) -> bool:
+    """The health check says ok and search finds the desertification event."""
+    health = (await client.get("/healthz")).json()
+    return health["status"] == "ok" and await search_hits(client) == 1
+
+
 async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
     db: Database, seeds_dir: Path, tmp_path: Path
 ) -> None:
@@ -69,11 +75,7 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
     await seed_directory(seeds_dir)
     async with running(create_app(settings, db)) as client:
 
-        async def whole_and_found() -> bool:
-            health = (await client.get("/healthz")).json()
-            return health["status"] == "ok" and await search_hits(client) == 1
-
-        await until(whole_and_found)
+        await until(lambda: whole_and_found(client))
 
         shutil.rmtree(settings.search_path)
         seen: list[tuple[str, str, int]] = []
@@ -91,7 +93,7 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
             "(0 waiting to be synced)",
             0,
         )
-        await until(whole_and_found)
+        await until(lambda: whole_and_found(client))
 
 
 async def test_the_health_check_notices_a_deleted_index_at_once_and_starts_the_rebuild(
@@ -102,18 +104,14 @@ async def test_the_health_check_notices_a_deleted_index_at_once_and_starts_the_r
     await seed_directory(seeds_dir)
     async with running(create_app(settings, db)) as client:
 
-        async def whole_and_found() -> bool:
-            health = (await client.get("/healthz")).json()
-            return health["status"] == "ok" and await search_hits(client) == 1
-
-        await until(whole_and_found)
+        await until(lambda: whole_and_found(client))
         shutil.rmtree(settings.search_path)
         await asyncio.sleep(2.1)  # older than the answer a probe may reuse
 
         first = (await client.get("/healthz")).json()
         assert first["status"] == "degraded"
         assert first["checks"]["index"].startswith("incomplete: the index holds 0 event")
-        await until(whole_and_found, seconds=20)
+        await until(lambda: whole_and_found(client), seconds=20)
 
 
 async def test_an_emptied_index_is_noticed_and_refilled(
