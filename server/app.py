@@ -12,13 +12,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from search import outbox
 from search.backend import SearchBackend
 from search.guard import IndexState
 from search.runtime import SearchRuntime, search_runtime
 from server.auth.authentication import token_authentication
 from server.cors import cors_middleware
 from server.database import Database
+from server.indexing import outbox
 from server.settings import Environment, Settings
 
 logger = logging.getLogger(__name__)

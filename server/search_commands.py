@@ -16,7 +16,7 @@ from server.database import Database
 from server.settings import Settings
 
 if TYPE_CHECKING:
-    from search.outbox import Backlog
+    from server.indexing.outbox import Backlog
     from search.query import Hit
     from search.runtime import SearchRuntime
 
@@ -33,7 +33,7 @@ async def _search_side(settings: Settings) -> AsyncIterator[SearchRuntime]:
 
 
 async def _status(settings: Settings) -> None:
-    from search import outbox
+    from server.indexing import outbox
     from search.engines import backend_from_settings
     from search.guard import index_problem
 
@@ -161,7 +161,7 @@ def _backlog_note(backlog: Backlog) -> str | None:
 
 
 async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, ...]) -> int:
-    from search import outbox
+    from server.indexing import outbox
     from search.backend import SearchUnavailable
     from search.query import DocumentKind, SearchFilter, SearchRequest
     from search.service import FieldProblem

@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 
-from search import outbox
 from search.embedded import EmbeddedBackend
 from search.guard import IndexGuard, IndexState
 from search.meilisearch import MeilisearchBackend
@@ -22,6 +21,7 @@ from server.app import create_app
 from server.auth.viewer import SYSTEM
 from server.content.services import PersonInput, upsert_person
 from server.database import Database
+from server.indexing import outbox
 from server.seeding import seed_directory
 from server.settings import Environment, Settings
 from tests.asgi import running
