@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 
+from cms.app import create_app
 from search.embedded import EmbeddedBackend
 from search.guard import IndexGuard, IndexState
 from search.meilisearch import MeilisearchBackend
 from search.worker import SyncWorker
-from server.app import create_app
 from server.auth.viewer import SYSTEM
 from server.content.services import PersonInput, upsert_person
 from server.database import Database
