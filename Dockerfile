@@ -1,6 +1,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY cms ./cms
 COPY server ./server
 COPY schema ./schema
 COPY search ./search

@@ -27,7 +27,7 @@ class GraphQLApp(GraphQLOverHTTP):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        # The viewer is whoever `token_authentication` (server/app.py) found.
+        # The viewer is whoever `token_authentication` (cms/app.py) found.
         runtime = getattr(request.state, "search", None)
         return Context.for_request(
             viewer_of(request), self.settings, runtime.service if runtime is not None else None

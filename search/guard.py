@@ -18,9 +18,9 @@ from enum import Enum
 from tortoise.expressions import F
 
 from search.backend import SearchBackend, SearchUnavailable
-from search.models import IndexKind, IndexMarker
 from search.reindex import reindex
 from server.content.models import Event, EventStatus, Person
+from server.indexing.models import IndexKind, IndexMarker
 
 logger = logging.getLogger(__name__)
 

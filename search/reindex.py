@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from search import outbox
 from search.backend import Progress, SearchBackend
 from search.documents import all_documents
+from server.indexing import outbox
 
 CLOCK_MARGIN = timedelta(seconds=5)
 """Changes this long before the rebuild started are replayed too, against clock skew."""

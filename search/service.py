@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from search import outbox
 from search.backend import InvalidSearch, SearchBackend
 from search.query import MAX_QUERY_LENGTH, Facet, SearchRequest, SearchResponse
 from server.content.models import Committee, Person, Platform, Topic
+from server.indexing import outbox
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 1000  # as Meilisearch's maxTotalHits: deeper pages are refused, not wrong

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from search import outbox
 from search.backend import Document, SearchBackend, SearchError
 from search.documents import documents_for, person_document_id
-from search.models import IndexKind
+from server.indexing import outbox
+from server.indexing.models import IndexKind
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The `cms` command: migrate, seed, export, serve and run the demo."""
+"""The content commands of `cms` (migrate, seed, export), and the schema check every group uses."""
 
 from __future__ import annotations
 
@@ -18,12 +18,7 @@ if TYPE_CHECKING:
     from server.seeding import ExportReport, SeedReport
 
 
-@click.group()
-def main() -> None:
-    """Manage and serve the CMS."""
-
-
-@main.command()
+@click.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     settings = Settings()
@@ -31,7 +26,7 @@ def migrate() -> None:
     click.echo(f"Database is up to date: {settings.resolved_database_url}")
 
 
-async def _require_schema(database: Database) -> None:
+async def require_schema(database: Database) -> None:
     """Fails with a clear message unless every migration has been applied to `database`."""
     from tortoise import Tortoise
     from tortoise.migrations.executor import MigrationExecutor
@@ -67,12 +62,12 @@ async def _seed(settings: Settings, path: Path, dry_run: bool, prune: bool) -> S
     from server.seeding import seed_directory
 
     async with Database.from_settings(settings) as database:
-        await _require_schema(database)
+        await require_schema(database)
         with _progress_bar("Seeding") as progress:
             return await seed_directory(path, dry_run=dry_run, prune=prune, progress=progress)
 
 
-@main.command()
+@click.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report, but write nothing.")
 @click.option(
@@ -109,11 +104,11 @@ async def _export(settings: Settings, path: Path) -> ExportReport:
     from server.seeding import export_directory
 
     async with Database.from_settings(settings) as database:
-        await _require_schema(database)
+        await require_schema(database)
         return await export_directory(path)
 
 
-@main.command()
+@click.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 def export(path: Path) -> None:
     """Write the database's content to PATH in the seed format."""
@@ -124,68 +119,4 @@ def export(path: Path) -> None:
         click.echo(f"warning: {stale} is not in the database; left as it was", err=True)
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API with uvicorn (run `cms migrate` first)."""
-    import uvicorn
-
-    uvicorn.run(
-        "server.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_level="info", access_log=False,
-    )
-
-
-_REPOSITORY_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--seeds", "seeds_path", default=_REPOSITORY_SEEDS, show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The content to load.",
-)
-def demo(host: str, port: int, seeds_path: Path) -> None:
-    """Migrate and seed an embedded SQLite database, then serve it."""
-    import uvicorn
-
-    from server.app import create_app
-
-    settings = Settings(database_url=None)  # the demo always runs on embedded defaults
-    asyncio.run(Database.from_settings(settings).migrate())
-    click.echo(f"Migrated {settings.resolved_database_url}", err=True)
-    ctx = click.get_current_context()
-    ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)
-    click.echo(f"Serving GraphQL on http://{host}:{port}/graphql", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
-
-
-def _register_search_commands() -> None:
-    from server.search_commands import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-_register_search_commands()
-
-
-from server.transcripts.cli import transcripts  # noqa: E402 - its commands import server.cli late
-
-main.add_command(transcripts)
-
-from server.content.cli import recordings  # noqa: E402 - its commands import server.cli late
-
-main.add_command(recordings)
-
-from server.auth.cli import token  # noqa: E402 - its commands import server.cli late
-
-main.add_command(token)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+COMMANDS = (migrate, seed, export)

@@ -24,7 +24,7 @@ import pytest_asyncio
 from click.testing import CliRunner, Result
 from tortoise import Tortoise
 
-from server.cli import main
+from cms.cli import main
 from server.database import Database
 from server.settings import Settings
 

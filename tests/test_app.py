@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from server.app import create_app
+from cms.app import create_app
 from server.database import Database
 from server.settings import Settings
 from tests.asgi import running

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from tortoise import Tortoise
 
+from cms.app import create_app
 from schema.http import GRAPHQL_RESPONSE_JSON
 from schema.persisted_queries import sha256_hex
-from server.app import create_app
 from server.auth.viewer import Role
 from server.content import queries
 from server.content.models import Event

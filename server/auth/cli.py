@@ -12,6 +12,7 @@ import click
 from server.auth import tokens
 from server.auth.models import ApiToken
 from server.auth.viewer import SYSTEM, Role
+from server.cli import require_schema
 from server.content.errors import ContentError
 from server.database import Database
 from server.settings import Settings
@@ -26,10 +27,8 @@ def token() -> None:
 
 def _run(settings: Settings, action: Callable[[], Awaitable[T]]) -> T:
     async def run() -> T:
-        from server.cli import _require_schema  # imported late: server.cli registers this group
-
         async with Database.from_settings(settings) as database:
-            await _require_schema(database)
+            await require_schema(database)
             return await action()
 
     try:

@@ -9,6 +9,7 @@ from typing import TypeVar
 import click
 
 from server.auth.viewer import SYSTEM
+from server.cli import require_schema
 from server.content.choosing_cli import TARGET_HELP, exit_unchosen
 from server.content.errors import ContentError, RecordingChoice, RecordingNotChosen
 from server.content.models import Recording
@@ -27,10 +28,8 @@ def recordings() -> None:
 
 def _run(action: Callable[[], Awaitable[T]]) -> T:
     async def run() -> T:
-        from server.cli import _require_schema  # imported late: server.cli registers this group
-
         async with Database.from_settings(Settings()) as database:
-            await _require_schema(database)
+            await require_schema(database)
             return await action()
 
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from server.auth.viewer import SYSTEM
+from server.cli import require_schema
 from server.content.choosing_cli import TARGET_HELP, exit_unchosen
 from server.content.errors import ContentError, RecordingNotChosen
 from server.database import Database
@@ -30,10 +31,8 @@ async def _import(
     recording_url: str | None,
     language: str,
 ) -> TranscriptImport:
-    from server.cli import _require_schema  # imported late: server.cli registers this group
-
     async with Database.from_settings(settings) as database:
-        await _require_schema(database)
+        await require_schema(database)
         return await import_transcript(
             SYSTEM, event, file, recording=recording, recording_url=recording_url, language=language
         )

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
-from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, ValidationFailed
 from server.content.models import Event, Recording, TranscriptSegment
 from server.content.services.recording_choice import choose_recording, event_recordings
 from server.content.services.validation import Checker, clean_optional, max_length
 from server.content.services.writes import Change, require_writer
+from server.indexing import outbox
 from server.transcripts.files import read_transcript_file
 from server.transcripts.services import TranscriptInput, replace_transcript, validate_language
 

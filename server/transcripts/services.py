@@ -15,12 +15,12 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import Conflict, ErrorCode, FieldError, ValidationFailed
 from server.content.models import Recording, Transcript, TranscriptSegment
 from server.content.services.validation import Checker, clean, max_length
 from server.content.services.writes import Change, require_writer, update_row
+from server.indexing import outbox
 from server.transcripts.cues import Cue, check_cues
 from server.transcripts.speakers import name_key, people_by_name
 

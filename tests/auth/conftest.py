@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from server.app import create_app
+from cms.app import create_app
 from server.auth import tokens
 from server.auth.viewer import SYSTEM, Role
 from server.database import Database

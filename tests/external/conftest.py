@@ -1,6 +1,6 @@
 """A live server for the external suites: uvicorn in a subprocess, on the test database.
 
-The server runs `server.app:create_app` as `cms serve` would, on the session's
+The server runs `cms.app:create_app` as `cms serve` would, on the session's
 test database seeded with seeds/, with the in-app search worker off and in the
 development environment (introspection on: the suites discover the schema with
 it). Its log is kept so that a test can check that nothing reached uvicorn as
@@ -94,7 +94,7 @@ def live_server(
         ENVIRONMENT="development",
     )
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "server.app:create_app"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "cms.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -77,7 +77,7 @@ def _create_editor_token(database_url: str, workdir: Path) -> str:
         [
             sys.executable,
             "-m",
-            "server.cli",
+            "cms.cli",
             "token",
             "create",
             "--name",

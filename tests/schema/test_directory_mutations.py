@@ -7,7 +7,6 @@ from typing import Any
 
 import strawberry
 
-from search.models import IndexMarker
 from server.content.models import (
     Committee,
     CommitteeMember,
@@ -19,6 +18,7 @@ from server.content.models import (
     Topic,
 )
 from server.database import Database
+from server.indexing.models import IndexMarker
 from tests.factories import (
     make_committee,
     make_event,

@@ -11,7 +11,6 @@ import strawberry
 
 from schema.context import Context
 from search.embedded import EmbeddedBackend
-from search.models import IndexKind, IndexMarker
 from search.service import SearchService
 from search.worker import SyncWorker
 from server.auth.viewer import ANONYMOUS
@@ -19,6 +18,7 @@ from server.content.models import Event, EventRevision, EventStatus, Participati
 from server.content.services.revisions import event_snapshot
 from server.content.services.stored import stored_event
 from server.database import Database
+from server.indexing.models import IndexKind, IndexMarker
 from server.seeding import seed_directory
 from server.settings import Settings
 from tests.factories import make_committee, make_event, make_person, make_topic

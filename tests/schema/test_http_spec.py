@@ -10,9 +10,9 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from cms.app import create_app
 from schema.http import GRAPHQL_RESPONSE_JSON, GraphQLOverHTTP, negotiate
 from schema.limits.operation_name import RequireOperationName
-from server.app import create_app
 from server.database import Database
 from server.settings import Settings
 from tests.asgi import running

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import strawberry
 
-from search.models import IndexKind, IndexMarker
 from server.content.models import Event, EventRevision, ParticipantRole
 from server.database import Database
+from server.indexing.models import IndexKind, IndexMarker
 from tests.factories import make_event, make_person
 from tests.schema.conftest import ContextFactory
 

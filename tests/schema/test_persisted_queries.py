@@ -9,9 +9,9 @@ import httpx
 import pytest
 from strawberry.http import GraphQLRequestData
 
+from cms.app import create_app
 from schema.http import GRAPHQL_RESPONSE_JSON
 from schema.persisted_queries import PersistedQueries, sha256_hex
-from server.app import create_app
 from server.database import Database
 from server.settings import Settings
 from tests.asgi import running

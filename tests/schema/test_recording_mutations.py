@@ -9,9 +9,9 @@ import pytest
 import strawberry
 from strawberry.relay import to_base64
 
-from search.models import IndexKind, IndexMarker
 from server.content.models import Event, Recording, Transcript
 from server.database import Database
+from server.indexing.models import IndexKind, IndexMarker
 from server.seeding import seed_directory
 from tests.factories import make_event, make_transcript
 from tests.schema.conftest import ContextFactory

@@ -11,7 +11,6 @@ import pytest
 import strawberry
 from strawberry.relay import to_base64
 
-from search.models import IndexMarker
 from server.auth.viewer import SYSTEM
 from server.content.models import (
     Event,
@@ -24,6 +23,7 @@ from server.content.models import (
 )
 from server.content.services import EventInput, ParticipantInput, upsert_event
 from server.database import Database
+from server.indexing.models import IndexMarker
 from tests.factories import make_event, make_person, make_topic
 from tests.schema.conftest import ContextFactory
 

@@ -13,15 +13,15 @@ from typing import Any
 
 import httpx
 
-from search import outbox
+from cms.app import create_app
 from search.embedded import EmbeddedBackend
 from search.guard import IndexGuard, IndexState
 from search.meilisearch import MeilisearchBackend
 from search.worker import SyncWorker
-from server.app import create_app
 from server.auth.viewer import SYSTEM
 from server.content.services import PersonInput, upsert_person
 from server.database import Database
+from server.indexing import outbox
 from server.seeding import seed_directory
 from server.settings import Environment, Settings
 from tests.asgi import running

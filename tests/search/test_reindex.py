@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
-from search import outbox
 from search.backend import Document
 from search.documents import all_documents
 from search.embedded import EmbeddedBackend
@@ -14,6 +13,7 @@ from search.query import SearchRequest
 from search.reindex import reindex
 from search.worker import SyncWorker
 from server.database import Database
+from server.indexing import outbox
 from server.seeding import seed_directory
 from tests.search.conftest import SYNONYMS
 from tests.seeding.conftest import CmsRunner, edit

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from cms.app import create_app
 from schema.api import build_schema
 from schema.context import Context
 from search.backend import SearchBackend
 from search.service import SearchService
 from search.worker import SyncWorker
-from server.app import create_app
 from server.auth.viewer import ANONYMOUS
 from server.database import Database
 from server.seeding import seed_directory

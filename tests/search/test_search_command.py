@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from search import outbox
 from server.database import Database
+from server.indexing import outbox
 from tests.conftest import CmsRunner
 from tests.factories import make_event, make_person, make_transcript
 

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from search import outbox
 from search.backend import SearchBackend
 from search.documents import all_documents
 from search.embedded import EmbeddedBackend
-from search.models import IndexMarker
 from search.query import DocumentKind, SearchFilter, SearchRequest
 from search.worker import SyncWorker
 from server.auth.viewer import SYSTEM
@@ -28,6 +26,8 @@ from server.content.services import PersonInput, upsert_person
 from server.content.services.events import delete_event
 from server.content.services.people import delete_person
 from server.database import Database
+from server.indexing import outbox
+from server.indexing.models import IndexMarker
 from server.seeding import seed_directory
 from tests.search.conftest import SYNONYMS, FailingBackend
 from tests.seeding.conftest import edit
@@ -279,7 +279,7 @@ async def test_deleting_a_person_needs_force_while_they_take_part_and_then_fans_
 
 
 async def test_a_draft_is_never_indexed(db: Database, backend: SearchBackend) -> None:
-    from search.models import IndexKind
+    from server.indexing.models import IndexKind
     from server.content.models import EventStatus
     from tests.factories import make_event
 

@@ -12,7 +12,6 @@ import pytest
 
 from schema.api import build_schema
 from schema.context import Context
-from search import outbox
 from search.backend import SearchBackend
 from search.query import DocumentKind, Facet, SearchFilter, SearchRequest
 from search.service import SearchService
@@ -23,6 +22,7 @@ from server.content.services.event_workflow import unpublish_event
 from server.content.services.events import delete_event
 from server.content.services.people import delete_person
 from server.database import Database
+from server.indexing import outbox
 from server.settings import Settings
 from tests.factories import make_committee, make_event, make_person
 from tests.search.conftest import document

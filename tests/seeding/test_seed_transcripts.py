@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from search.models import IndexKind, IndexMarker
 from server.content.models import Event, Recording, Transcript, TranscriptSegment
 from server.database import Database
+from server.indexing.models import IndexKind, IndexMarker
 from tests.factories import make_person
 from tests.seeding.conftest import CmsRunner, edit, row_counts, seed_files
 from tests.seeding.test_seed_command import database_snapshot

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
-from search.models import IndexKind, IndexMarker
 from server.auth.viewer import ANONYMOUS, SYSTEM
 from server.content.errors import (
     NotFound,
@@ -19,6 +18,7 @@ from server.content.errors import (
 from server.content.models import Event, Recording, Transcript, TranscriptSegment
 from server.content.services import Change
 from server.database import Database
+from server.indexing.models import IndexKind, IndexMarker
 from server.transcripts import TranscriptFileError, import_transcript
 from tests.factories import make_event, make_person
 from tests.transcripts.conftest import BAD, HARBOUR_SRT, HARBOUR_VTT

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from tortoise.transactions import in_transaction
 
-from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.models import Committee, CommitteeMember, Event, Person
@@ -26,6 +25,7 @@ from server.content.services.validation import (
     max_length,
 )
 from server.content.services.writes import Change, require_writer, save_row, sync_children
+from server.indexing import outbox
 
 DESCRIPTION_LENGTH = 10_000
 

@@ -10,7 +10,6 @@ from functools import partial
 from tortoise import timezone
 from tortoise.transactions import in_transaction
 
-from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, FieldError
 from server.content.models import (
@@ -47,6 +46,7 @@ from server.content.services.validation import (
     max_length,
 )
 from server.content.services.writes import Change, require_writer, save_row, sync_children
+from server.indexing import outbox
 
 SUMMARY_LENGTH = 1_000
 BODY_LENGTH = 100_000

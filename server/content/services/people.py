@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from tortoise.transactions import in_transaction
 
-from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.models import (
@@ -42,6 +41,7 @@ from server.content.services.writes import (
     save_row,
     sync_children,
 )
+from server.indexing import outbox
 
 BIO_LENGTH = 10_000
 LINK_LABEL_LENGTH = 200

@@ -9,7 +9,6 @@ from __future__ import annotations
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from search import outbox
 from server.auth.viewer import Viewer
 from server.content.errors import NotFound, ValidationFailed
 from server.content.models import Event, Recording
@@ -18,6 +17,7 @@ from server.content.services.events import check_recording, normalise_recording
 from server.content.services.inputs import RecordingInput, RecordingPatch, apply_patch
 from server.content.services.validation import Checker
 from server.content.services.writes import check_version, claim_version, require_writer, save_row
+from server.indexing import outbox
 
 
 def _validate(data: RecordingInput) -> None:

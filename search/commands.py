@@ -7,36 +7,32 @@ import contextlib
 import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING
 
 import click
 
+from search.backend import SearchUnavailable
+from search.engines import backend_from_settings
+from search.guard import index_problem
+from search.query import DocumentKind, Hit, SearchFilter, SearchRequest
+from search.reindex import reindex as rebuild
+from search.runtime import SearchRuntime, search_runtime
+from search.service import FieldProblem
 from server.content.models import Event, Person
 from server.database import Database
+from server.indexing import outbox
 from server.settings import Settings
-
-if TYPE_CHECKING:
-    from search.outbox import Backlog
-    from search.query import Hit
-    from search.runtime import SearchRuntime
 
 
 @contextlib.asynccontextmanager
 async def _search_side(settings: Settings) -> AsyncIterator[SearchRuntime]:
     """The database and the search backend the settings name, open for one command
     (without the background worker)."""
-    from search.runtime import search_runtime
-
     async with Database.from_settings(settings):
         async with search_runtime(settings, run_worker=False) as runtime:
             yield runtime
 
 
 async def _status(settings: Settings) -> None:
-    from search import outbox
-    from search.engines import backend_from_settings
-    from search.guard import index_problem
-
     backend = backend_from_settings(settings)
     async with Database.from_settings(settings):
         backlog = await outbox.backlog()
@@ -68,8 +64,6 @@ def sync_status() -> None:
 
 
 async def _worker(settings: Settings, once: bool) -> None:
-    from search.runtime import search_runtime
-
     if once:
         async with _search_side(settings) as rt:
             report = await rt.worker.drain()
@@ -94,8 +88,6 @@ def worker(once: bool) -> None:
 
 
 async def _reindex(settings: Settings) -> None:
-    from search.reindex import reindex as rebuild
-
     def progress(done: int) -> None:
         click.echo(f"\rindexed {done} documents", nl=False, err=True)
 
@@ -120,8 +112,6 @@ def _clock(ms: int) -> str:
 
 async def _hit_labels(hits: Sequence[Hit]) -> list[str]:
     """What each hit is, in words: titles, names and slugs, never internal document ids."""
-    from search.query import DocumentKind
-
     event_ids = {hit.event_id for hit in hits if hit.event_id is not None}
     person_ids = {hit.person_id for hit in hits if hit.person_id is not None}
     events = {
@@ -150,7 +140,7 @@ def _named(names: dict[int, str], row_id: int | None, missing: str) -> str:
     return names.get(row_id, missing) if row_id is not None else missing
 
 
-def _backlog_note(backlog: Backlog) -> str | None:
+def _backlog_note(backlog: outbox.Backlog) -> str | None:
     """A warning that some changes are not searchable yet, or None when the index is current."""
     if backlog.size == 0:
         return None
@@ -161,11 +151,6 @@ def _backlog_note(backlog: Backlog) -> str | None:
 
 
 async def _search(settings: Settings, text: str, limit: int, kinds: tuple[str, ...]) -> int:
-    from search import outbox
-    from search.backend import SearchUnavailable
-    from search.query import DocumentKind, SearchFilter, SearchRequest
-    from search.service import FieldProblem
-
     request = SearchRequest(
         text, SearchFilter(kinds=tuple(DocumentKind(k) for k in kinds)), limit=limit
     )

@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from search.models import IndexKind, IndexMarker
 from server.content.models import (
     CommitteeMember,
     Event,
@@ -29,6 +28,7 @@ from server.content.models import (
     PersonAffiliation,
     TranscriptSegment,
 )
+from server.indexing.models import IndexKind, IndexMarker
 
 MAX_BACKOFF = timedelta(minutes=5)
 

@@ -1,4 +1,5 @@
-"""The ASGI application: routes, the lifespan that owns long-lived clients, and health."""
+"""The ASGI application, where the layers meet: routes, the lifespan that owns
+long-lived clients, and health."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from search import outbox
+from schema.view import make_graphql_app
 from search.backend import SearchBackend
 from search.guard import IndexState
 from search.runtime import SearchRuntime, search_runtime
 from server.auth.authentication import token_authentication
 from server.cors import cors_middleware
 from server.database import Database
+from server.indexing import outbox
 from server.settings import Environment, Settings
 
 logger = logging.getLogger(__name__)
@@ -101,8 +103,6 @@ def create_app(
     that passes an already open `database` (a test, say) keeps owning it; a
     `search_backend` replaces the one the settings name.
     """
-    from schema.view import make_graphql_app
-
     settings = settings or Settings()
     owns_database = database is None
     database = database or Database.from_settings(settings)

@@ -1,0 +1,1 @@
+"""The search-index ledger: which objects' documents must be rebuilt, recorded with each write."""
