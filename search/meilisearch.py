@@ -24,7 +24,15 @@ import httpx
 
 from search.backend import Document, Progress, SearchUnavailable
 from search.meilisearch_filters import events_filter
-from search.meilisearch_query import Tags, index_settings, search_body, search_response
+from search.meilisearch_query import (
+    OLDEST_SUPPORTED,
+    Tags,
+    Version,
+    index_settings,
+    parse_version,
+    search_body,
+    search_response,
+)
 from search.query import SearchRequest, SearchResponse
 
 logger = logging.getLogger(__name__)
@@ -76,6 +84,7 @@ class MeilisearchBackend:
             base_url=url, headers=headers, transport=transport, timeout=timeout
         )
         self._tags = Tags()
+        self._version: Version | None = None
         self._ready = False
         self._ready_lock = asyncio.Lock()
 
@@ -151,12 +160,28 @@ class MeilisearchBackend:
             if error.code != "index_already_exists":  # another process created it first
                 raise
 
+    async def version(self) -> Version:
+        """The server's release, asked once; SearchUnavailable when it is older than supported."""
+        if self._version is None:
+            answer = await self._call("GET", "/version")
+            try:
+                version = parse_version(answer.get("pkgVersion"))
+            except (AttributeError, ValueError) as error:
+                raise SearchUnavailable(f"Meilisearch GET /version: {error}") from error
+            if version < OLDEST_SUPPORTED:
+                raise SearchUnavailable(
+                    f"Meilisearch {answer.get('pkgVersion')} is older than "
+                    f"{'.'.join(map(str, OLDEST_SUPPORTED))}, the oldest release supported"
+                )
+            self._version = version
+        return self._version
+
     async def _prepare(self, uid: str) -> None:
-        """Creates the index if needed and declares its settings; waits for both."""
+        """Creates the index if needed and declares its settings for the server's release;
+        waits for both."""
+        settings = index_settings(self.synonyms, await self.version())
         await self._create_if_missing(uid)
-        await self._wait(
-            await self._enqueue("PATCH", f"/indexes/{uid}/settings", index_settings(self.synonyms))
-        )
+        await self._wait(await self._enqueue("PATCH", f"/indexes/{uid}/settings", settings))
 
     async def _delete_index(self, uid: str) -> None:
         """Deletes an index no longer needed; a failure only leaves it behind, so it is logged."""

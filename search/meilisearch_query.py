@@ -20,8 +20,16 @@ from search.meilisearch_filters import search_filter
 from search.passages import Cue, matched_cue
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
 
+Version = tuple[int, int]
+"""A Meilisearch release as (major, minor)."""
+OLDEST_SUPPORTED: Version = (1, 21)
+"""The oldest Meilisearch release the backend is tested against (live, in the test suite)."""
+SPLIT_ATTRIBUTE_RULE: Version = (1, 36)
+"""The release that split the ranking rule `attribute` into `attributeRank` and `wordPosition`."""
 RANKING_RULES = ["words", "typo", "proximity", "attributeRank", "sort", "wordPosition", "exactness"]
 """Meilisearch's default ranking rules, declared so the index never depends on server defaults."""
+RANKING_RULES_BEFORE_1_36 = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+"""The same defaults as releases before 1.36 name them (they refuse the new names)."""
 SORTABLE_FIELDS = ["date", "start_ms"]
 CROPPED_FIELDS = ("text", "body", "bio", "summary", "outcomes")
 """Long fields whose snippets are cropped around the match."""
@@ -59,13 +67,28 @@ def synonym_map(groups: Sequence[Sequence[str]]) -> dict[str, list[str]]:
 MAX_FACET_VALUES = 10_000
 
 
-def index_settings(synonyms: Sequence[Sequence[str]]) -> dict[str, Any]:
-    """The whole settings object of an index (PATCH /indexes/{uid}/settings)."""
+def parse_version(text: Any) -> Version:
+    """(major, minor) of a `pkgVersion` such as "1.21.0" or "1.53.0-rc.1"; ValueError if none."""
+    match = re.match(r"(\d+)\.(\d+)", str(text))
+    if match is None:
+        raise ValueError(f"not a Meilisearch version: {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def ranking_rules(version: Version) -> list[str]:
+    """The default ranking rules under the names this release knows."""
+    return list(RANKING_RULES if version >= SPLIT_ATTRIBUTE_RULE else RANKING_RULES_BEFORE_1_36)
+
+
+def index_settings(
+    synonyms: Sequence[Sequence[str]], version: Version = SPLIT_ATTRIBUTE_RULE
+) -> dict[str, Any]:
+    """The whole settings object of an index (PATCH /indexes/{uid}/settings) for a release."""
     return {
         "searchableAttributes": list(SEARCHABLE_FIELDS),
         "filterableAttributes": list(FILTER_FIELDS),
         "sortableAttributes": list(SORTABLE_FIELDS),
-        "rankingRules": list(RANKING_RULES),
+        "rankingRules": ranking_rules(version),
         "synonyms": synonym_map(synonyms),
         "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
         # Facet counts cover every value, as the embedded engine's do (the default is 100).

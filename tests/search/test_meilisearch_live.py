@@ -1,59 +1,44 @@
-"""The Meilisearch backend against a running server; skipped unless MEILI_URL names one.
+"""The Meilisearch backend against the live test server (tests/search/meilisearch_server.py).
 
-The contract suite (test_contract.py) runs on Meilisearch too when MEILI_URL is set. These
-tests cover what is particular to this backend: the settings as the server keeps them,
-filter escaping, highlighting, deletes by event, a rebuild's swap, and task failures.
-Each test uses its own index and deletes it afterwards.
+The contract suite (test_contract.py) runs on Meilisearch too. These tests cover what
+is particular to this backend: the settings as the server keeps them, filter escaping,
+highlighting, deletes by event, a rebuild's swap, task failures, and what only a real
+server shows (capped totals, batched tasks, placeholder searches). Each test uses its
+own index and deletes it afterwards.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import httpx
 import pytest
 
 from search.backend import Document, SearchUnavailable
 from search.documents import FILTER_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch import MeilisearchBackend
+from search.meilisearch_query import parse_version, ranking_rules
 from search.query import Facet, SearchFilter, SearchRequest
-from tests.search.conftest import SYNONYMS, document
-
-URL = os.environ.get("MEILI_URL", "")
-KEY = os.environ.get("MEILI_MASTER_KEY") or None
-
-pytestmark = pytest.mark.skipif(
-    not URL,
-    reason="MEILI_URL is not set: these tests need a running Meilisearch server "
-    "(set MEILI_URL, and MEILI_MASTER_KEY if the server has one)",
-)
+from tests.search.conftest import SYNONYMS, admin_client, delete_indexes, document
+from tests.search.meilisearch_server import MeilisearchServer
 
 
-def _admin() -> httpx.AsyncClient:
-    headers = {"Authorization": f"Bearer {KEY}"} if KEY else {}
-    return httpx.AsyncClient(base_url=URL, headers=headers, timeout=30)
-
-
-async def _index_uids(prefix: str) -> list[str]:
-    async with _admin() as admin:
+async def _index_uids(server: MeilisearchServer, prefix: str) -> list[str]:
+    async with admin_client(server) as admin:
         answer = (await admin.get("/indexes", params={"limit": 1000})).json()
     return [i["uid"] for i in answer["results"] if i["uid"].startswith(prefix)]
 
 
 @pytest.fixture
-async def live() -> AsyncIterator[MeilisearchBackend]:
+async def live(meilisearch: MeilisearchServer) -> AsyncIterator[MeilisearchBackend]:
     """An opened backend on a fresh index of the live server, deleted afterwards."""
     uid = f"test_live_{uuid.uuid4().hex[:10]}"
-    backend = MeilisearchBackend(URL, KEY, index=uid, synonyms=SYNONYMS)
+    backend = MeilisearchBackend(meilisearch.url, meilisearch.key, index=uid, synonyms=SYNONYMS)
     await backend.open()
     yield backend
     await backend.close()
-    async with _admin() as admin:
-        for leftover in await _index_uids(uid):
-            await admin.delete(f"/indexes/{leftover}")
+    await delete_indexes(meilisearch, uid)
 
 
 async def batches(*groups: Sequence[Document]) -> AsyncIterator[Sequence[Document]]:
@@ -61,10 +46,13 @@ async def batches(*groups: Sequence[Document]) -> AsyncIterator[Sequence[Documen
         yield group
 
 
-async def test_the_server_keeps_the_declared_settings(live: MeilisearchBackend) -> None:
-    async with _admin() as admin:
+async def test_the_server_keeps_the_declared_settings(
+    live: MeilisearchBackend, meilisearch: MeilisearchServer
+) -> None:
+    async with admin_client(meilisearch) as admin:
         settings: dict[str, Any] = (await admin.get(f"/indexes/{live.index}/settings")).json()
 
+    assert settings["rankingRules"] == ranking_rules(parse_version(meilisearch.version))
     assert settings["searchableAttributes"] == list(SEARCHABLE_FIELDS)
     assert set(settings["filterableAttributes"]) == set(FILTER_FIELDS)
     assert set(settings["sortableAttributes"]) == {"date", "start_ms"}
@@ -128,7 +116,7 @@ async def test_deleting_an_event_removes_its_passages(live: MeilisearchBackend) 
 
 
 async def test_rebuild_swaps_in_the_new_documents_and_leaves_no_index_behind(
-    live: MeilisearchBackend,
+    live: MeilisearchBackend, meilisearch: MeilisearchServer
 ) -> None:
     await live.apply(upserts=[document("event-1", title="Stale", event_id=1)])
     seen: list[int] = []
@@ -143,9 +131,10 @@ async def test_rebuild_swaps_in_the_new_documents_and_leaves_no_index_behind(
     assert count == 2 and seen == [1, 2]
     assert [d["id"] for d in await live.documents()] == ["event-2", "event-3"]
     assert [h.id for h in (await live.search(SearchRequest("fresh"))).hits] == ["event-2"]
-    assert await _index_uids(f"{live.index}_rebuild_") == []
+    assert await _index_uids(meilisearch, f"{live.index}_rebuild_") == []
 
 
 async def test_a_failed_task_raises_search_unavailable(live: MeilisearchBackend) -> None:
     with pytest.raises(SearchUnavailable, match="invalid_document_id"):
         await live.apply(upserts=[document("not a valid id!", kind="event", event_id=1)])
+

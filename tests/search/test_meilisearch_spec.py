@@ -20,7 +20,7 @@ from search.backend import Document, SearchUnavailable
 from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch import MeilisearchBackend
 from search.meilisearch_filters import events_filter, quote, search_filter
-from search.meilisearch_query import synonym_map
+from search.meilisearch_query import index_settings, ranking_rules, synonym_map
 from search.query import DocumentKind, Facet, Highlight, SearchFilter, SearchRequest
 from tests.search.conftest import SYNONYMS, document
 from tests.search.meilisearch_fake import KEY, FakeMeilisearch
@@ -111,8 +111,8 @@ async def test_a_misspelt_parameter_from_the_backend_fails_the_test(
     with pytest.raises(pytest.fail.Exception, match="attributesToHiglight"):
         await meili.search(SearchRequest("x"))
 
-    def misspelt_settings(synonyms: Any) -> dict[str, Any]:
-        settings = index_settings(synonyms)
+    def misspelt_settings(synonyms: Any, version: Any) -> dict[str, Any]:
+        settings = index_settings(synonyms, version)
         settings["typoTolerance"]["minWordSizeForTypo"] = {"oneTypo": 5}
         return settings
 
@@ -164,6 +164,7 @@ async def test_open_creates_the_index_and_declares_its_settings(fake: FakeMeilis
     await backend.close()
 
     assert [(s.method, s.template) for s in fake.sent if s.template != "/tasks/{task_id}"] == [
+        ("GET", "/version"),
         ("GET", "/indexes/{index_uid}"),
         ("POST", "/indexes"),
         ("PATCH", SETTINGS),
@@ -215,6 +216,39 @@ async def test_open_tolerates_another_process_creating_the_index_first(
     await make_backend(fake).open()
 
     assert fake.tasks[max(fake.tasks) - 1]["error"]["code"] == "index_already_exists"
+
+
+@pytest.mark.parametrize("version", [(1, 21), (1, 35), (1, 36), (1, 53)])
+def test_the_settings_of_every_supported_release_meet_the_spec(
+    spec: OpenApiSpec, version: tuple[int, int]
+) -> None:
+    settings = index_settings(SYNONYMS, version)
+
+    assert spec.body_problems("PATCH", SETTINGS, settings) == []
+    assert ("attributeRank" in settings["rankingRules"]) is (version >= (1, 36))
+    assert ("attribute" in settings["rankingRules"]) is (version < (1, 36))
+
+
+async def test_open_declares_the_ranking_rules_the_server_s_release_knows(
+    fake: FakeMeilisearch,
+) -> None:
+    fake.version = "1.21.0"
+    backend = make_backend(fake)
+    await backend.open()
+    await backend.close()
+
+    assert fake.calls(SETTINGS)[0].body["rankingRules"] == ranking_rules((1, 21))
+    assert "attributeRank" not in ranking_rules((1, 21))
+
+
+async def test_a_release_older_than_the_floor_is_refused_by_name(fake: FakeMeilisearch) -> None:
+    fake.version = "1.20.4"
+    backend = make_backend(fake)
+
+    with pytest.raises(SearchUnavailable, match=r"1\.20\.4 is older than 1\.21"):
+        await backend.open()
+    await backend.close()
+    assert fake.writes() == []
 
 
 def test_each_synonym_group_is_mutual() -> None:
