@@ -30,10 +30,11 @@ from search.meilisearch_query import (
     Version,
     index_settings,
     parse_version,
-    search_body,
+    search_request,
     search_response,
 )
 from search.query import SearchRequest, SearchResponse
+from search.text import parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,9 @@ class MeilisearchBackend:
         self._version: Version | None = None
         self._ready = False
         self._ready_lock = asyncio.Lock()
+        self._settings_task: dict[str, int] = {}
+        """Per index, a settings task enqueued and not yet seen to succeed: waited on
+        again by the next attempt rather than enqueued once more."""
 
     # -- HTTP and tasks: the one place engine failures are translated ------------------
 
@@ -178,10 +182,20 @@ class MeilisearchBackend:
 
     async def _prepare(self, uid: str) -> None:
         """Creates the index if needed and declares its settings for the server's release;
-        waits for both."""
+        waits for both. A settings task left pending by an earlier attempt is waited on,
+        not enqueued again."""
         settings = index_settings(self.synonyms, await self.version())
         await self._create_if_missing(uid)
-        await self._wait(await self._enqueue("PATCH", f"/indexes/{uid}/settings", settings))
+        if uid not in self._settings_task:
+            self._settings_task[uid] = await self._enqueue(
+                "PATCH", f"/indexes/{uid}/settings", settings
+            )
+        try:
+            await self._wait(self._settings_task[uid])
+        except _TaskFailed:
+            del self._settings_task[uid]  # it ended: the next attempt enqueues a new one
+            raise
+        del self._settings_task[uid]
 
     async def _delete_index(self, uid: str) -> None:
         """Deletes an index no longer needed; a failure only leaves it behind, so it is logged."""
@@ -262,11 +276,12 @@ class MeilisearchBackend:
     # -- reads ------------------------------------------------------------------------
 
     async def search(self, request: SearchRequest) -> SearchResponse:
-        await self._ensure_ready()
-        result = await self._call(
-            "POST", f"/indexes/{self.index}/search", search_body(request, self._tags)
-        )
-        return search_response(request, result, self._tags)
+        # No readiness wait: a search is answered from the index as it stands, and never
+        # waits on a settings task (the guard opens an engine that could not be opened).
+        if parse_query(request.query).is_empty:  # as the embedded engine: nothing to match
+            return SearchResponse(0, 0.0, [], {})
+        path, body = search_request(self.index, request, self._tags)
+        return search_response(request, await self._call("POST", path, body), self._tags)
 
     async def documents(self) -> list[Document]:
         await self._ensure_ready()

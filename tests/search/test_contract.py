@@ -113,6 +113,16 @@ async def test_synonyms_of_any_length_work_both_ways_and_the_word_typed_ranks_fi
     assert set(await ids(backend, "global human rights sanctions ")) == {"event-1", "event-2"}
 
 
+async def test_a_query_with_nothing_left_to_search_for_finds_nothing(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(upserts=[document("event-1", title="Magnitsky sanctions", event_id=1)])
+
+    for query in ("?!", "-magnitsky", '"" -sanctions'):
+        result = await backend.search(SearchRequest(query, facets=(Facet.KIND,)))
+        assert (result.total_hits, result.hits) == (0, []), query
+
+
 async def test_filters_restrict_and_combine(backend: SearchBackend) -> None:
     await backend.apply(
         upserts=[

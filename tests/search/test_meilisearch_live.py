@@ -9,10 +9,12 @@ own index and deletes it afterwards.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+import httpx
 import pytest
 
 from search.backend import Document, SearchUnavailable
@@ -53,6 +55,7 @@ async def test_the_server_keeps_the_declared_settings(
         settings: dict[str, Any] = (await admin.get(f"/indexes/{live.index}/settings")).json()
 
     assert settings["rankingRules"] == ranking_rules(parse_version(meilisearch.version))
+    assert settings["pagination"]["maxTotalHits"] >= 1_000_000
     assert settings["searchableAttributes"] == list(SEARCHABLE_FIELDS)
     assert set(settings["filterableAttributes"]) == set(FILTER_FIELDS)
     assert set(settings["sortableAttributes"]) == {"date", "start_ms"}
@@ -138,3 +141,116 @@ async def test_a_failed_task_raises_search_unavailable(live: MeilisearchBackend)
     with pytest.raises(SearchUnavailable, match="invalid_document_id"):
         await live.apply(upserts=[document("not a valid id!", kind="event", event_id=1)])
 
+
+# -- what only a real server shows ---------------------------------------------------------
+
+
+class CountingTransport(httpx.AsyncHTTPTransport):
+    """The real transport, counting the bytes of each answer as sent (compressed or not)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.received: list[int] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        body = b"".join([chunk async for chunk in response.aiter_raw()])
+        self.received.append(len(body))
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=body, request=request
+        )
+
+
+@pytest.fixture
+async def many(meilisearch: MeilisearchServer) -> AsyncIterator[MeilisearchBackend]:
+    """An index holding 1,500 matching passages and one event, read through a counting transport."""
+    uid = f"test_many_{uuid.uuid4().hex[:10]}"
+    transport = CountingTransport()
+    backend = MeilisearchBackend(
+        meilisearch.url, meilisearch.key, index=uid, synonyms=SYNONYMS, transport=transport
+    )
+    await backend.open()
+    passages = [
+        document(f"passage-{n}-0", text=f"climate testimony number {n}", event_id=n, start_ms=0)
+        for n in range(1, 1501)
+    ]
+    await backend.apply(upserts=[*passages, document("event-1", title="Climate", event_id=1)])
+    yield backend
+    await backend.close()
+    await delete_indexes(meilisearch, uid)
+
+
+async def test_totals_and_facets_count_every_match_past_a_thousand(
+    many: MeilisearchBackend,
+) -> None:
+    result = await many.search(SearchRequest("climate", facets=(Facet.KIND,)))
+
+    assert result.total_hits == 1501
+    assert result.facets[Facet.KIND] == {"transcript": 1500, "event": 1}
+    assert sum(result.facets[Facet.KIND].values()) == result.total_hits
+
+
+async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -> None:
+    transport: CountingTransport = many._client._transport  # type: ignore[assignment]
+
+    async def page(offset: int, limit: int) -> tuple[list[str], int, int]:
+        before = len(transport.received)
+        result = await many.search(SearchRequest("climate", limit=limit, offset=offset))
+        return [h.id for h in result.hits], result.total_hits, sum(transport.received[before:])
+
+    first, first_total, first_bytes = await page(0, 20)
+    deep, deep_total, deep_bytes = await page(980, 20)
+    odd, odd_total, odd_bytes = await page(985, 10)
+    wide, _, _ = await page(960, 40)
+
+    assert len(first) == len(deep) == 20 and len(odd) == 10
+    assert first_total == deep_total == odd_total == 1501
+    assert deep == wide[20:] and odd == deep[5:15]  # the same order, whichever way it is asked
+    assert deep_bytes < 2 * first_bytes and odd_bytes < 2 * first_bytes
+
+
+async def test_a_query_with_nothing_to_search_for_finds_nothing(
+    live: MeilisearchBackend,
+) -> None:
+    await live.apply(upserts=[document("event-1", title="Magnitsky sanctions", event_id=1)])
+
+    for query in ("?!", "-magnitsky", "- -sanctions ..."):
+        result = await live.search(SearchRequest(query, facets=(Facet.KIND,)))
+        assert (result.total_hits, result.hits) == (0, []), query
+    assert (await live.search(SearchRequest("magnitsky"))).total_hits == 1
+
+
+async def _settings_tasks(server: MeilisearchServer, uid: str) -> list[dict[str, Any]]:
+    async with admin_client(server) as admin:
+        answer = await admin.get(
+            "/tasks", params={"indexUids": uid, "types": "settingsUpdate", "limit": 100}
+        )
+    return list(answer.json()["results"])
+
+
+async def test_no_search_waits_on_a_settings_task_and_a_retry_queues_none(
+    live: MeilisearchBackend, meilisearch: MeilisearchServer
+) -> None:
+    await live.apply(upserts=[document("event-1", title="Climate", event_id=1)])
+    busy = f"{live.index}_busy"
+    async with admin_client(meilisearch) as admin:  # keeps the queue busy for a while
+        filler = [{"id": n, "text": f"filler{n % 997} words {n} " * 40} for n in range(20_000)]
+        await admin.post(f"/indexes/{busy}/documents", params={"primaryKey": "id"}, json=filler)
+    late = MeilisearchBackend(meilisearch.url, meilisearch.key, index=live.index, synonyms=SYNONYMS)
+    late.task_timeout = 0.05
+    with pytest.raises(SearchUnavailable, match="still"):
+        await late.open()
+
+    started = time.monotonic()
+    result = await late.search(SearchRequest("climate"))
+    waited = time.monotonic() - started
+    with pytest.raises(SearchUnavailable, match="still"):
+        await late.open()  # the guard's retry
+    pending = await _settings_tasks(meilisearch, live.index)
+    late.task_timeout = 120
+    await late.open()
+    await late.close()
+
+    assert [h.id for h in result.hits] == ["event-1"] and waited < late.task_timeout
+    assert len(pending) == 2  # the first backend's, and one for every attempt of the second
+    assert len(await _settings_tasks(meilisearch, live.index)) == 2

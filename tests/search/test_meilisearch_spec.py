@@ -103,10 +103,13 @@ async def test_a_misspelt_parameter_from_the_backend_fails_the_test(
     fake: FakeMeilisearch, meili: MeilisearchBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import search.meilisearch as module
+    import search.meilisearch_query as query_module
 
-    search_body, index_settings = module.search_body, module.index_settings
+    search_body, index_settings = query_module.search_body, module.index_settings
     monkeypatch.setattr(
-        module, "search_body", lambda *a: {**search_body(*a), "attributesToHiglight": ["title"]}
+        query_module,
+        "search_body",
+        lambda *a: {**search_body(*a), "attributesToHiglight": ["title"]},
     )
     with pytest.raises(pytest.fail.Exception, match="attributesToHiglight"):
         await meili.search(SearchRequest("x"))
@@ -190,6 +193,7 @@ async def test_open_creates_the_index_and_declares_its_settings(fake: FakeMeilis
         },
         "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
         "faceting": {"maxValuesPerFacet": 10_000},
+        "pagination": {"maxTotalHits": 100_000_000},
     }
     assert settings["searchableAttributes"][:2] == ["title", "name"]  # ranking order kept
     assert fake.indexes["cms"].primary_key == "id"
@@ -375,7 +379,7 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
         ),
         facets=(Facet.COMMITTEE, Facet.YEAR, Facet.KIND),
         limit=2,
-        offset=1,
+        offset=2,
     )
 
     result = await meili.search(request)
@@ -383,7 +387,7 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
     (sent,) = fake.calls(SEARCH)
     body = sent.body
     assert body["q"] == "climate"
-    assert (body["page"], body["hitsPerPage"]) == (1, 3)
+    assert (body["page"], body["hitsPerPage"]) == (2, 2)
     assert body["filter"] == (
         'kind IN ["event"] AND committee IN ["env"] AND topics IN ["climate"] AND '
         'platform IN ["ZOOM"] AND year >= 2020 AND year <= 2021 AND date >= 20200101 AND '
@@ -401,7 +405,7 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
     for tag in (body["highlightPreTag"], body["highlightPostTag"]):
         assert tag not in ("<em>", "</em>") and not set("<>&\"'") & set(tag)
     assert result.total_hits == 5  # exact: totalHits of the page-based answer
-    assert [h.id for h in result.hits] == ["event-2", "event-3"]  # the first `offset` dropped
+    assert [h.id for h in result.hits] == ["event-3", "event-4"]  # the second page of 2
     assert result.facets == {
         Facet.COMMITTEE: {"env": 5},
         Facet.YEAR: {"2020": 2, "2021": 3},
