@@ -152,6 +152,42 @@ class MeilisearchBackend:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_poll_interval)
 
+    async def _wait_for_index(self, uid: str, task_uids: Sequence[int]) -> None:
+        """Returns once every task of a rebuild's index succeeded; raises SearchUnavailable
+        otherwise.
+
+        Meilisearch merges queued document additions into one batch, whose tasks all stay
+        `processing` until the whole batch ends, so one deadline per task would give up on
+        a big rebuild. Instead the last task is watched (an index's tasks run in order),
+        and the deadline runs only while none of the index's tasks is processing: work
+        under way is progress, however long it takes."""
+        if not task_uids:
+            return
+        last = task_uids[-1]
+        stalled_since = time.monotonic()
+        delay = 0.005
+        while True:
+            task = await self._call("GET", f"/tasks/{last}")
+            status = task.get("status")
+            if status not in ("enqueued", "processing"):
+                break
+            if status == "processing" or await self._any_processing(uid):
+                stalled_since = time.monotonic()
+            elif time.monotonic() - stalled_since >= self.task_timeout:
+                raise SearchUnavailable(
+                    f"Meilisearch task {last} is still {status} after {self.task_timeout:g} s "
+                    f"without any task of {uid} processing"
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_poll_interval)
+        await self._wait(*task_uids)  # every task has ended: this reads how
+
+    async def _any_processing(self, uid: str) -> bool:
+        answer = await self._call(
+            "GET", f"/tasks?indexUids={uid}&statuses=processing&limit=1"
+        )
+        return bool(answer.get("results"))
+
     # -- indexes ----------------------------------------------------------------------
 
     async def _create_if_missing(self, uid: str) -> None:
@@ -264,7 +300,7 @@ class MeilisearchBackend:
                 count += len(batch)
                 if progress is not None:
                     progress(count)
-            await self._wait(*tasks)
+            await self._wait_for_index(fresh, tasks)
             swap = [{"indexes": [self.index, fresh]}]
             await self._wait(await self._enqueue("POST", "/swap-indexes", swap))
         except Exception:

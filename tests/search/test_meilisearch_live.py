@@ -254,3 +254,24 @@ async def test_no_search_waits_on_a_settings_task_and_a_retry_queues_none(
     assert [h.id for h in result.hits] == ["event-1"] and waited < late.task_timeout
     assert len(pending) == 2  # the first backend's, and one for every attempt of the second
     assert len(await _settings_tasks(meilisearch, live.index)) == 2
+
+
+async def test_a_rebuild_longer_than_the_task_deadline_completes(
+    live: MeilisearchBackend, meilisearch: MeilisearchServer
+) -> None:
+    groups = [
+        [
+            document(f"passage-{n}-{k}", text=f"ledger{n % 97} entry {k} " * 30, event_id=n)
+            for k in range(100)
+        ]
+        for n in range(1, 81)
+    ]
+    live.task_timeout = 0.5  # the merged batch of 8,000 documents takes longer than this
+
+    started = time.monotonic()
+    count = await live.rebuild(batches(*groups))
+    took = time.monotonic() - started
+
+    assert count == 8000 and took > live.task_timeout
+    assert (await live.search(SearchRequest("entry ", limit=0))).total_hits == 8000
+    assert await _index_uids(meilisearch, f"{live.index}_rebuild_") == []
