@@ -14,6 +14,7 @@ and every user value in a filter is quoted (search/meilisearch_filters.py).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterable, Sequence
@@ -22,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from search.backend import Document, Progress, SearchUnavailable
+from search.backend import Document, DocumentRefused, Progress, SearchUnavailable
 from search.meilisearch_filters import events_filter
 from search.meilisearch_query import (
     OLDEST_SUPPORTED,
@@ -40,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 PRIMARY_KEY = "id"
 FETCH_PAGE = 1000
+MAX_PAYLOAD_BYTES = 90_000_000
+"""The most one request of documents carries: under Meilisearch's default limit of
+100 MB (`--http-payload-size-limit`), with room for headers."""
 
 
 class _TaskFailed(SearchUnavailable):
@@ -77,8 +81,10 @@ class MeilisearchBackend:
         synonyms: Sequence[Sequence[str]] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
+        max_payload_bytes: int = MAX_PAYLOAD_BYTES,
     ) -> None:
         self.index = index
+        self.max_payload_bytes = max_payload_bytes
         self.synonyms = [list(group) for group in synonyms]
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.AsyncClient(
@@ -95,11 +101,23 @@ class MeilisearchBackend:
     # -- HTTP and tasks: the one place engine failures are translated ------------------
 
     async def _call(
-        self, method: str, path: str, body: Any = None, *, missing_ok: bool = False
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        missing_ok: bool = False,
+        encoded: bytes | None = None,
     ) -> Any:
-        """Sends one request and returns its JSON; None for a 404 when `missing_ok`."""
+        """Sends one request (`body` as JSON, or JSON already `encoded`) and returns its
+        JSON; None for a 404 when `missing_ok`."""
         try:
-            response = await self._client.request(method, path, json=body)
+            if encoded is not None:
+                response = await self._client.request(
+                    method, path, content=encoded, headers={"Content-Type": "application/json"}
+                )
+            else:
+                response = await self._client.request(method, path, json=body)
         except httpx.HTTPError as error:
             raise SearchUnavailable(
                 f"Meilisearch {method} {path}: {type(error).__name__}: {error}"
@@ -116,9 +134,11 @@ class MeilisearchBackend:
         except ValueError as error:
             raise SearchUnavailable(f"Meilisearch {method} {path}: not JSON: {error}") from error
 
-    async def _enqueue(self, method: str, path: str, body: Any = None) -> int:
+    async def _enqueue(
+        self, method: str, path: str, body: Any = None, *, encoded: bytes | None = None
+    ) -> int:
         """Starts a write and returns its task uid."""
-        summary = await self._call(method, path, body)
+        summary = await self._call(method, path, body, encoded=encoded)
         try:
             return int(summary["taskUid"])
         except (TypeError, KeyError, ValueError) as error:
@@ -259,6 +279,34 @@ class MeilisearchBackend:
 
     # -- writes -----------------------------------------------------------------------
 
+    def _payloads(self, documents: Sequence[Document]) -> list[bytes]:
+        """The documents as JSON arrays of at most `max_payload_bytes` each, in order;
+        DocumentRefused, before anything is sent, for documents too large for any."""
+        payloads: list[bytes] = []
+        current: list[bytes] = []
+        size = 2  # the brackets
+        too_large: list[tuple[str, int]] = []
+        for document in documents:
+            encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+            if len(encoded) + 2 > self.max_payload_bytes:
+                too_large.append((str(document.get(PRIMARY_KEY)), len(encoded)))
+                continue
+            if current and size + 1 + len(encoded) > self.max_payload_bytes:
+                payloads.append(b"[" + b",".join(current) + b"]")
+                current, size = [], 2
+            current.append(encoded)
+            size += len(encoded) + (1 if len(current) > 1 else 0)
+        if too_large:
+            named = ", ".join(f"{doc_id} ({length:,} bytes)" for doc_id, length in too_large)
+            raise DocumentRefused(
+                f"too large for one Meilisearch request of at most "
+                f"{self.max_payload_bytes:,} bytes: {named}",
+                [doc_id for doc_id, _ in too_large],
+            )
+        if current:
+            payloads.append(b"[" + b",".join(current) + b"]")
+        return payloads
+
     async def apply(
         self,
         *,
@@ -266,6 +314,7 @@ class MeilisearchBackend:
         delete_ids: Sequence[str] = (),
         delete_event_ids: Sequence[int] = (),
     ) -> None:
+        payloads = self._payloads(upserts)  # refuses before anything is written
         await self._ensure_ready()
         documents = f"/indexes/{self.index}/documents"
         # Tasks of one index run in the order they were enqueued: deletions, then upserts.
@@ -278,8 +327,8 @@ class MeilisearchBackend:
             )
         if delete_ids:
             tasks.append(await self._enqueue("POST", f"{documents}/delete-batch", list(delete_ids)))
-        if upserts:
-            tasks.append(await self._enqueue("POST", documents, list(upserts)))
+        for payload in payloads:
+            tasks.append(await self._enqueue("POST", documents, encoded=payload))
         await self._wait(*tasks)
 
     async def rebuild(
@@ -293,9 +342,9 @@ class MeilisearchBackend:
             await self._prepare(fresh)
             tasks = []
             async for batch in batches:
-                if batch:
+                for payload in self._payloads(batch):
                     tasks.append(
-                        await self._enqueue("POST", f"/indexes/{fresh}/documents", list(batch))
+                        await self._enqueue("POST", f"/indexes/{fresh}/documents", encoded=payload)
                     )
                 count += len(batch)
                 if progress is not None:

@@ -17,11 +17,16 @@ from typing import Any
 import httpx
 import pytest
 
-from search.backend import Document, SearchUnavailable
+from search.backend import Document, DocumentRefused, SearchUnavailable
 from search.documents import FILTER_FIELDS, SEARCHABLE_FIELDS
+from search import outbox
 from search.meilisearch import MeilisearchBackend
 from search.meilisearch_query import parse_version, ranking_rules
 from search.query import Facet, SearchFilter, SearchRequest
+from search.worker import SyncWorker
+from server.database import Database
+from tests.conftest import CmsRunner
+from tests.factories import make_event
 from tests.search.conftest import SYNONYMS, admin_client, delete_indexes, document
 from tests.search.meilisearch_server import MeilisearchServer
 
@@ -275,3 +280,48 @@ async def test_a_rebuild_longer_than_the_task_deadline_completes(
     assert count == 8000 and took > live.task_timeout
     assert (await live.search(SearchRequest("entry ", limit=0))).total_hits == 8000
     assert await _index_uids(meilisearch, f"{live.index}_rebuild_") == []
+
+
+async def _document_tasks(server: MeilisearchServer, uid: str) -> int:
+    async with admin_client(server) as admin:
+        answer = await admin.get(
+            "/tasks", params={"indexUids": uid, "types": "documentAdditionOrUpdate", "limit": 1}
+        )
+    return int(answer.json()["total"])
+
+
+async def test_documents_go_in_requests_cut_by_size_and_one_too_large_is_refused(
+    live: MeilisearchBackend, meilisearch: MeilisearchServer
+) -> None:
+    live.max_payload_bytes = 20_000
+    upserts = [document(f"event-{n}", body="word " * 400, event_id=n) for n in range(1, 31)]
+
+    await live.apply(upserts=upserts)
+    with pytest.raises(DocumentRefused, match=r"event-99 \(\d") as refused:
+        await live.apply(
+            delete_ids=["event-1"],
+            upserts=[document("event-99", body="word " * 5000, event_id=99)],
+        )
+
+    assert await _document_tasks(meilisearch, live.index) >= 3  # ~60 KB in 20 KB requests
+    assert refused.value.document_ids == ("event-99",)
+    assert len(await live.documents()) == 30  # nothing of the refused write was applied
+
+
+async def test_the_worker_sets_aside_an_object_whose_document_is_refused(
+    db: Database, live: MeilisearchBackend, cms: CmsRunner
+) -> None:
+    live.max_payload_bytes = 20_000
+    small = await make_event(title="Groundwater hearing")
+    huge = await make_event(title="Groundwater archive", body="groundwater " * 3000)
+    await outbox.mark_events([small.id, huge.id])
+
+    first = await SyncWorker(live).drain_once()
+    await outbox.retry_now()
+    again = await SyncWorker(live).drain_once()
+    status = await cms("sync-status")
+
+    assert (first.synced, first.failed) == (1, 1) and (again.synced, again.failed) == (0, 1)
+    assert [d["id"] for d in await live.documents()] == [f"event-{small.id}"]
+    assert "failing: 1 (last error: DocumentRefused: too large" in status.output
+    assert f"event-{huge.id} (" in status.output
