@@ -156,11 +156,13 @@ class CountingTransport(httpx.AsyncHTTPTransport):
     def __init__(self) -> None:
         super().__init__()
         self.received: list[int] = []
+        self.encodings: list[str | None] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await super().handle_async_request(request)
         body = b"".join([chunk async for chunk in response.aiter_raw()])
         self.received.append(len(body))
+        self.encodings.append(response.headers.get("content-encoding"))
         return httpx.Response(
             response.status_code, headers=response.headers, content=body, request=request
         )
@@ -212,6 +214,15 @@ async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -
     assert first_total == deep_total == odd_total == 1501
     assert deep == wide[20:] and odd == deep[5:15]  # the same order, whichever way it is asked
     assert deep_bytes < 2 * first_bytes and odd_bytes < 2 * first_bytes
+
+
+async def test_answers_come_uncompressed(many: MeilisearchBackend) -> None:
+    # Meilisearch takes about 40 ms to compress an answer of any size; sent as it is,
+    # a search over loopback takes a few milliseconds.
+    transport: CountingTransport = many._client._transport  # type: ignore[assignment]
+    await many.search(SearchRequest("climate", facets=(Facet.KIND,)))
+
+    assert transport.encodings and set(transport.encodings) == {None}
 
 
 async def test_a_query_with_nothing_to_search_for_finds_nothing(

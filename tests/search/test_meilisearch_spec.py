@@ -1,9 +1,9 @@
 """The Meilisearch backend, checked request by request against Meilisearch 1.53's OpenAPI spec.
 
-No Meilisearch server runs here: an in-memory fake (tests/search/meilisearch_fake.py)
-answers instead, and refuses any request that the vendored spec does not describe, with
-unknown body properties forbidden. This proves conformance to the spec, not behaviour
-against a live server; test_meilisearch_live.py does that when MEILI_URL is set.
+An in-memory fake (tests/search/meilisearch_fake.py) answers here, and refuses any
+request that the vendored spec does not describe, with unknown body properties
+forbidden. This proves conformance to the spec, not behaviour: the contract suite and
+test_meilisearch_live.py check that against a live server.
 """
 
 from __future__ import annotations
