@@ -8,6 +8,11 @@ seeds/, and every person (speakers included) is a made-up name, so no words are
 put in real people's mouths. The corpus goes into a fresh SQLite database (or
 --database-url) under --data-dir; the embedded index is built next to it.
 
+With --meilisearch the same corpus is also indexed (`reindex` from the database) into
+Meilisearch and searched at the backend, printed beside the embedded engine's figures:
+the server MEILI_URL names (with MEILI_MASTER_KEY), or else the test suite's pinned
+Meilisearch 1.21 started for the run.
+
 Latency over HTTP is measured twice, against a `cms serve` process: with a minimal
 keep-alive client (the server's latency) and with httpx (what a Python client adds).
 """
@@ -29,12 +34,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Self
 
+import contextlib
+import tempfile
+from collections.abc import Iterator
+
 import httpx
 import orjson
 
 from search.documents import all_documents
+from search.meilisearch import MeilisearchBackend
+from search.backend import SearchBackend
 from search.embedded import EmbeddedBackend
-from search.query import SearchRequest
+from search.query import Facet, SearchRequest
 from search.reindex import reindex
 from search.text import allowed_typos
 from server.content import models as m
@@ -306,6 +317,64 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def measure_searches(
+    label_prefix: str, backend: SearchBackend, sample: list[str], topical: list[str]
+) -> tuple[float, float]:
+    """Prints search latency at the backend for both query mixes and with every facet;
+    returns the common mix's (p50, p99)."""
+    backend_p50 = backend_p99 = 0.0
+    for query in sample[:50]:
+        await backend.search(SearchRequest(query))  # warm up
+    for label, mix in (("common words", sample), ("topical words", topical)):
+        timings = []
+        hits = 0
+        for query in mix:
+            started = time.perf_counter()
+            result = await backend.search(SearchRequest(query, limit=20))
+            timings.append((time.perf_counter() - started) * 1000)
+            hits += result.total_hits
+        p50, p99 = percentiles(timings)
+        print(
+            f"{label_prefix} search, {label} (20 hits + highlights; {hits // len(mix):,} matches "
+            f"on average): p50 {p50:.2f} ms  p99 {p99:.2f} ms"
+        )
+        if label == "common words":
+            backend_p50, backend_p99 = p50, p99
+    faceted = []
+    for query in sample[:200]:
+        started = time.perf_counter()
+        await backend.search(SearchRequest(query, limit=20, facets=tuple(Facet)))
+        faceted.append((time.perf_counter() - started) * 1000)
+    print(
+        "{} search with all six facets: p50 {:.2f} ms  p99 {:.2f} ms".format(
+            label_prefix, *percentiles(faceted)
+        )
+    )
+    deep = []
+    for query in sample[:200]:
+        started = time.perf_counter()
+        await backend.search(SearchRequest(query, limit=20, offset=980))
+        deep.append((time.perf_counter() - started) * 1000)
+    print("{} search, page at offset 980: p50 {:.2f} ms  p99 {:.2f} ms".format(
+        label_prefix, *percentiles(deep)
+    ))
+    return backend_p50, backend_p99
+
+
+@contextlib.contextmanager
+def meilisearch_server() -> Iterator[tuple[str, str | None]]:
+    """(url, key) of the server MEILI_URL names, or of the test suite's pinned one."""
+    if url := os.environ.get("MEILI_URL"):
+        yield url, os.environ.get("MEILI_MASTER_KEY") or None
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.search.meilisearch_server import meilisearch_server as pinned
+
+    with tempfile.TemporaryDirectory(prefix="bench-meili-") as workdir:
+        with pinned(Path(workdir)) as server:
+            yield server.url, server.key
+
+
 async def main_async(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     words = Words(vocabulary(), rng)
@@ -352,38 +421,26 @@ async def main_async(args: argparse.Namespace) -> None:
 
     sample = queries(words, rng, args.queries)
     topical = queries(words, rng, args.queries, common=False)
-    for query in sample[:50]:
-        await backend.search(SearchRequest(query))  # warm up
-    for label, mix in (("common words", sample), ("topical words", topical)):
-        timings = []
-        hits = 0
-        for query in mix:
-            started = time.perf_counter()
-            result = await backend.search(SearchRequest(query, limit=20))
-            timings.append((time.perf_counter() - started) * 1000)
-            hits += result.total_hits
-        p50, p99 = percentiles(timings)
-        print(
-            f"backend search, {label} (20 hits + highlights; {hits // len(mix):,} matches on "
-            f"average): p50 {p50:.2f} ms  p99 {p99:.2f} ms"
-        )
-        if label == "common words":
-            backend_p50, backend_p99 = p50, p99
-    faceted = []
-    for query in sample[:200]:
-        started = time.perf_counter()
-        await backend.search(
-            SearchRequest(
-                query, limit=20, facets=tuple(__import__("search.query", fromlist=["Facet"]).Facet)
-            )
-        )
-        faceted.append((time.perf_counter() - started) * 1000)
-    print(
-        "backend search with all six facets: p50 {:.2f} ms  p99 {:.2f} ms".format(
-            *percentiles(faceted)
-        )
-    )
+    backend_p50, backend_p99 = await measure_searches("backend", backend, sample, topical)
     await backend.close()
+    if args.meilisearch:
+        with meilisearch_server() as (url, key):
+            meili = MeilisearchBackend(
+                url, key, index=f"bench_{int(time.time())}", synonyms=settings.search_synonyms
+            )
+            await meili.open()
+            started = time.perf_counter()
+            count, _ = await reindex(meili, lambda done: None)
+            elapsed = time.perf_counter() - started
+            print(
+                f"meilisearch {'.'.join(map(str, await meili.version()))}: reindex from the database (read + "
+                f"build + send + index + swap): {count / elapsed:,.0f} documents/s ({elapsed:.1f} s)"
+            )
+            await measure_searches("meilisearch", meili, sample, topical)
+            await meili.close()
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            async with httpx.AsyncClient(base_url=url, headers=headers) as admin:
+                await admin.delete(f"/indexes/{meili.index}")  # the index built for the run
     await database.close()
 
     port = free_port()
@@ -467,6 +524,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cms-search-bench"))
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--meilisearch",
+        action="store_true",
+        help="also index and search the corpus on Meilisearch (MEILI_URL, or the pinned 1.21)",
+    )
     args = parser.parse_args()
     asyncio.run(main_async(args))
     return 0

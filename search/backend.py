@@ -5,6 +5,8 @@ Error tree:
     SearchError
     ├── SearchUnavailable   the engine cannot be reached or refused the work;
     │                       the sync worker retries later
+    ├── DocumentRefused     the engine can never take these documents (too large);
+    │                       retrying cannot help
     └── InvalidSearch       the request itself is wrong (a user error)
 """
 
@@ -28,6 +30,14 @@ class SearchError(Exception):
 
 class SearchUnavailable(SearchError):
     """The engine is down, unreachable or failed the operation; retry later."""
+
+
+class DocumentRefused(SearchError):
+    """Documents the engine can never accept as they are; nothing of the write was applied."""
+
+    def __init__(self, message: str, document_ids: Sequence[str]) -> None:
+        super().__init__(message)
+        self.document_ids = tuple(document_ids)
 
 
 class InvalidSearch(SearchError):

@@ -14,6 +14,7 @@ and every user value in a filter is quoted (search/meilisearch_filters.py).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterable, Sequence
@@ -22,15 +23,27 @@ from typing import Any
 
 import httpx
 
-from search.backend import Document, Progress, SearchUnavailable
+from search.backend import Document, DocumentRefused, Progress, SearchUnavailable
 from search.meilisearch_filters import events_filter
-from search.meilisearch_query import Tags, index_settings, search_body, search_response
+from search.meilisearch_query import (
+    OLDEST_SUPPORTED,
+    Tags,
+    Version,
+    index_settings,
+    parse_version,
+    search_request,
+    search_response,
+)
 from search.query import SearchRequest, SearchResponse
+from search.text import parse_query
 
 logger = logging.getLogger(__name__)
 
 PRIMARY_KEY = "id"
 FETCH_PAGE = 1000
+MAX_PAYLOAD_BYTES = 90_000_000
+"""The most one request of documents carries: under Meilisearch's default limit of
+100 MB (`--http-payload-size-limit`), with room for headers."""
 
 
 class _TaskFailed(SearchUnavailable):
@@ -68,25 +81,47 @@ class MeilisearchBackend:
         synonyms: Sequence[Sequence[str]] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
+        max_payload_bytes: int = MAX_PAYLOAD_BYTES,
     ) -> None:
         self.index = index
+        self.max_payload_bytes = max_payload_bytes
         self.synonyms = [list(group) for group in synonyms]
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # Meilisearch compresses an answer at about 40 ms a search, whatever its size,
+        # where sending it as it is takes under 1 ms beside the app: ask for it as it is.
+        headers = {"Accept-Encoding": "identity"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
         self._client = httpx.AsyncClient(
             base_url=url, headers=headers, transport=transport, timeout=timeout
         )
         self._tags = Tags()
+        self._version: Version | None = None
         self._ready = False
         self._ready_lock = asyncio.Lock()
+        self._settings_task: dict[str, int] = {}
+        """Per index, a settings task enqueued and not yet seen to succeed: waited on
+        again by the next attempt rather than enqueued once more."""
 
     # -- HTTP and tasks: the one place engine failures are translated ------------------
 
     async def _call(
-        self, method: str, path: str, body: Any = None, *, missing_ok: bool = False
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        missing_ok: bool = False,
+        encoded: bytes | None = None,
     ) -> Any:
-        """Sends one request and returns its JSON; None for a 404 when `missing_ok`."""
+        """Sends one request (`body` as JSON, or JSON already `encoded`) and returns its
+        JSON; None for a 404 when `missing_ok`."""
         try:
-            response = await self._client.request(method, path, json=body)
+            if encoded is not None:
+                response = await self._client.request(
+                    method, path, content=encoded, headers={"Content-Type": "application/json"}
+                )
+            else:
+                response = await self._client.request(method, path, json=body)
         except httpx.HTTPError as error:
             raise SearchUnavailable(
                 f"Meilisearch {method} {path}: {type(error).__name__}: {error}"
@@ -103,9 +138,11 @@ class MeilisearchBackend:
         except ValueError as error:
             raise SearchUnavailable(f"Meilisearch {method} {path}: not JSON: {error}") from error
 
-    async def _enqueue(self, method: str, path: str, body: Any = None) -> int:
+    async def _enqueue(
+        self, method: str, path: str, body: Any = None, *, encoded: bytes | None = None
+    ) -> int:
         """Starts a write and returns its task uid."""
-        summary = await self._call(method, path, body)
+        summary = await self._call(method, path, body, encoded=encoded)
         try:
             return int(summary["taskUid"])
         except (TypeError, KeyError, ValueError) as error:
@@ -139,6 +176,42 @@ class MeilisearchBackend:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_poll_interval)
 
+    async def _wait_for_index(self, uid: str, task_uids: Sequence[int]) -> None:
+        """Returns once every task of a rebuild's index succeeded; raises SearchUnavailable
+        otherwise.
+
+        Meilisearch merges queued document additions into one batch, whose tasks all stay
+        `processing` until the whole batch ends, so one deadline per task would give up on
+        a big rebuild. Instead the last task is watched (an index's tasks run in order),
+        and the deadline runs only while none of the index's tasks is processing: work
+        under way is progress, however long it takes."""
+        if not task_uids:
+            return
+        last = task_uids[-1]
+        stalled_since = time.monotonic()
+        delay = 0.005
+        while True:
+            task = await self._call("GET", f"/tasks/{last}")
+            status = task.get("status")
+            if status not in ("enqueued", "processing"):
+                break
+            if status == "processing" or await self._any_processing(uid):
+                stalled_since = time.monotonic()
+            elif time.monotonic() - stalled_since >= self.task_timeout:
+                raise SearchUnavailable(
+                    f"Meilisearch task {last} is still {status} after {self.task_timeout:g} s "
+                    f"without any task of {uid} processing"
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_poll_interval)
+        await self._wait(*task_uids)  # every task has ended: this reads how
+
+    async def _any_processing(self, uid: str) -> bool:
+        answer = await self._call(
+            "GET", f"/tasks?indexUids={uid}&statuses=processing&limit=1"
+        )
+        return bool(answer.get("results"))
+
     # -- indexes ----------------------------------------------------------------------
 
     async def _create_if_missing(self, uid: str) -> None:
@@ -151,12 +224,38 @@ class MeilisearchBackend:
             if error.code != "index_already_exists":  # another process created it first
                 raise
 
+    async def version(self) -> Version:
+        """The server's release, asked once; SearchUnavailable when it is older than supported."""
+        if self._version is None:
+            answer = await self._call("GET", "/version")
+            try:
+                version = parse_version(answer.get("pkgVersion"))
+            except (AttributeError, ValueError) as error:
+                raise SearchUnavailable(f"Meilisearch GET /version: {error}") from error
+            if version < OLDEST_SUPPORTED:
+                raise SearchUnavailable(
+                    f"Meilisearch {answer.get('pkgVersion')} is older than "
+                    f"{'.'.join(map(str, OLDEST_SUPPORTED))}, the oldest release supported"
+                )
+            self._version = version
+        return self._version
+
     async def _prepare(self, uid: str) -> None:
-        """Creates the index if needed and declares its settings; waits for both."""
+        """Creates the index if needed and declares its settings for the server's release;
+        waits for both. A settings task left pending by an earlier attempt is waited on,
+        not enqueued again."""
+        settings = index_settings(self.synonyms, await self.version())
         await self._create_if_missing(uid)
-        await self._wait(
-            await self._enqueue("PATCH", f"/indexes/{uid}/settings", index_settings(self.synonyms))
-        )
+        if uid not in self._settings_task:
+            self._settings_task[uid] = await self._enqueue(
+                "PATCH", f"/indexes/{uid}/settings", settings
+            )
+        try:
+            await self._wait(self._settings_task[uid])
+        except _TaskFailed:
+            del self._settings_task[uid]  # it ended: the next attempt enqueues a new one
+            raise
+        del self._settings_task[uid]
 
     async def _delete_index(self, uid: str) -> None:
         """Deletes an index no longer needed; a failure only leaves it behind, so it is logged."""
@@ -184,6 +283,34 @@ class MeilisearchBackend:
 
     # -- writes -----------------------------------------------------------------------
 
+    def _payloads(self, documents: Sequence[Document]) -> list[bytes]:
+        """The documents as JSON arrays of at most `max_payload_bytes` each, in order;
+        DocumentRefused, before anything is sent, for documents too large for any."""
+        payloads: list[bytes] = []
+        current: list[bytes] = []
+        size = 2  # the brackets
+        too_large: list[tuple[str, int]] = []
+        for document in documents:
+            encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+            if len(encoded) + 2 > self.max_payload_bytes:
+                too_large.append((str(document.get(PRIMARY_KEY)), len(encoded)))
+                continue
+            if current and size + 1 + len(encoded) > self.max_payload_bytes:
+                payloads.append(b"[" + b",".join(current) + b"]")
+                current, size = [], 2
+            current.append(encoded)
+            size += len(encoded) + (1 if len(current) > 1 else 0)
+        if too_large:
+            named = ", ".join(f"{doc_id} ({length:,} bytes)" for doc_id, length in too_large)
+            raise DocumentRefused(
+                f"too large for one Meilisearch request of at most "
+                f"{self.max_payload_bytes:,} bytes: {named}",
+                [doc_id for doc_id, _ in too_large],
+            )
+        if current:
+            payloads.append(b"[" + b",".join(current) + b"]")
+        return payloads
+
     async def apply(
         self,
         *,
@@ -191,6 +318,7 @@ class MeilisearchBackend:
         delete_ids: Sequence[str] = (),
         delete_event_ids: Sequence[int] = (),
     ) -> None:
+        payloads = self._payloads(upserts)  # refuses before anything is written
         await self._ensure_ready()
         documents = f"/indexes/{self.index}/documents"
         # Tasks of one index run in the order they were enqueued: deletions, then upserts.
@@ -203,8 +331,8 @@ class MeilisearchBackend:
             )
         if delete_ids:
             tasks.append(await self._enqueue("POST", f"{documents}/delete-batch", list(delete_ids)))
-        if upserts:
-            tasks.append(await self._enqueue("POST", documents, list(upserts)))
+        for payload in payloads:
+            tasks.append(await self._enqueue("POST", documents, encoded=payload))
         await self._wait(*tasks)
 
     async def rebuild(
@@ -218,14 +346,14 @@ class MeilisearchBackend:
             await self._prepare(fresh)
             tasks = []
             async for batch in batches:
-                if batch:
+                for payload in self._payloads(batch):
                     tasks.append(
-                        await self._enqueue("POST", f"/indexes/{fresh}/documents", list(batch))
+                        await self._enqueue("POST", f"/indexes/{fresh}/documents", encoded=payload)
                     )
                 count += len(batch)
                 if progress is not None:
                     progress(count)
-            await self._wait(*tasks)
+            await self._wait_for_index(fresh, tasks)
             swap = [{"indexes": [self.index, fresh]}]
             await self._wait(await self._enqueue("POST", "/swap-indexes", swap))
         except Exception:
@@ -237,11 +365,12 @@ class MeilisearchBackend:
     # -- reads ------------------------------------------------------------------------
 
     async def search(self, request: SearchRequest) -> SearchResponse:
-        await self._ensure_ready()
-        result = await self._call(
-            "POST", f"/indexes/{self.index}/search", search_body(request, self._tags)
-        )
-        return search_response(request, result, self._tags)
+        # No readiness wait: a search is answered from the index as it stands, and never
+        # waits on a settings task (the guard opens an engine that could not be opened).
+        if parse_query(request.query).is_empty:  # as the embedded engine: nothing to match
+            return SearchResponse(0, 0.0, [], {})
+        path, body = search_request(self.index, request, self._tags)
+        return search_response(request, await self._call("POST", path, body), self._tags)
 
     async def documents(self) -> list[Document]:
         await self._ensure_ready()

@@ -20,8 +20,16 @@ from search.meilisearch_filters import search_filter
 from search.passages import Cue, matched_cue
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
 
+Version = tuple[int, int]
+"""A Meilisearch release as (major, minor)."""
+OLDEST_SUPPORTED: Version = (1, 21)
+"""The oldest Meilisearch release the backend is tested against (live, in the test suite)."""
+SPLIT_ATTRIBUTE_RULE: Version = (1, 36)
+"""The release that split the ranking rule `attribute` into `attributeRank` and `wordPosition`."""
 RANKING_RULES = ["words", "typo", "proximity", "attributeRank", "sort", "wordPosition", "exactness"]
 """Meilisearch's default ranking rules, declared so the index never depends on server defaults."""
+RANKING_RULES_BEFORE_1_36 = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+"""The same defaults as releases before 1.36 name them (they refuse the new names)."""
 SORTABLE_FIELDS = ["date", "start_ms"]
 CROPPED_FIELDS = ("text", "body", "bio", "summary", "outcomes")
 """Long fields whose snippets are cropped around the match."""
@@ -57,19 +65,38 @@ def synonym_map(groups: Sequence[Sequence[str]]) -> dict[str, list[str]]:
 
 
 MAX_FACET_VALUES = 10_000
+MAX_TOTAL_HITS = 100_000_000
+"""Above any index this project makes: `totalHits` is exact with `page`/`hitsPerPage` up to it."""
 
 
-def index_settings(synonyms: Sequence[Sequence[str]]) -> dict[str, Any]:
-    """The whole settings object of an index (PATCH /indexes/{uid}/settings)."""
+def parse_version(text: Any) -> Version:
+    """(major, minor) of a `pkgVersion` such as "1.21.0" or "1.53.0-rc.1"; ValueError if none."""
+    match = re.match(r"(\d+)\.(\d+)", str(text))
+    if match is None:
+        raise ValueError(f"not a Meilisearch version: {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def ranking_rules(version: Version) -> list[str]:
+    """The default ranking rules under the names this release knows."""
+    return list(RANKING_RULES if version >= SPLIT_ATTRIBUTE_RULE else RANKING_RULES_BEFORE_1_36)
+
+
+def index_settings(
+    synonyms: Sequence[Sequence[str]], version: Version = SPLIT_ATTRIBUTE_RULE
+) -> dict[str, Any]:
+    """The whole settings object of an index (PATCH /indexes/{uid}/settings) for a release."""
     return {
         "searchableAttributes": list(SEARCHABLE_FIELDS),
         "filterableAttributes": list(FILTER_FIELDS),
         "sortableAttributes": list(SORTABLE_FIELDS),
-        "rankingRules": list(RANKING_RULES),
+        "rankingRules": ranking_rules(version),
         "synonyms": synonym_map(synonyms),
         "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
         # Facet counts cover every value, as the embedded engine's do (the default is 100).
         "faceting": {"maxValuesPerFacet": MAX_FACET_VALUES},
+        # Totals count every match, as the embedded engine's do (the default stops at 1000).
+        "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     }
 
 
@@ -93,15 +120,14 @@ class Tags:
 
 
 def search_body(request: SearchRequest, tags: Tags) -> dict[str, Any]:
-    """The body of POST /indexes/{uid}/search.
+    """The body of POST /indexes/{uid}/search for a page starting at a multiple of its size.
 
-    Page 1 holding offset + limit hits gives an exact `totalHits` (offset/limit would give
-    only an estimate); the first `offset` hits are dropped afterwards.
-    """
+    `page`/`hitsPerPage` give an exact `totalHits` (up to `pagination.maxTotalHits`, set
+    above any index's size); `offset`/`limit` would give only an estimate."""
     body: dict[str, Any] = {
         "q": request.query,
-        "page": 1,
-        "hitsPerPage": request.offset + request.limit,
+        "page": request.offset // request.limit + 1 if request.limit else 1,
+        "hitsPerPage": request.limit,
         "attributesToRetrieve": list(dict.fromkeys([*HIT_FIELDS, *HIGHLIGHTED])),
         "attributesToHighlight": list(HIGHLIGHTED),
         "attributesToCrop": list(CROPPED_FIELDS),
@@ -118,6 +144,26 @@ def search_body(request: SearchRequest, tags: Tags) -> dict[str, Any]:
     if request.facets:
         body["facets"] = [facet.value for facet in request.facets]
     return body
+
+
+def search_request(index: str, request: SearchRequest, tags: Tags) -> tuple[str, dict[str, Any]]:
+    """Where to POST a search and what: one search when the page starts at a multiple of
+    its size; otherwise one /multi-search holding a count (exact total and facets, no
+    hits) and the page by `offset`/`limit`. Either way a deep page costs what page 1 does."""
+    body = search_body(request, tags)
+    if not request.limit or request.offset % request.limit == 0:
+        return f"/indexes/{index}/search", body
+    page = {k: v for k, v in body.items() if k not in ("page", "hitsPerPage", "facets")}
+    count = {"q": body["q"], "page": 1, "hitsPerPage": 0, "attributesToRetrieve": ["id"]}
+    for name in ("filter", "facets"):
+        if name in body:
+            count[name] = body[name]
+    return "/multi-search", {
+        "queries": [
+            {"indexUid": index, **count},
+            {"indexUid": index, **page, "offset": request.offset, "limit": request.limit},
+        ]
+    }
 
 
 def _highlights(kind: DocumentKind, formatted: dict[str, Any], tags: Tags) -> tuple[Highlight, ...]:
@@ -193,9 +239,13 @@ def _hit(document: dict[str, Any], tags: Tags) -> Hit:
 
 
 def search_response(request: SearchRequest, result: dict[str, Any], tags: Tags) -> SearchResponse:
-    """A Meilisearch search result as the protocol's SearchResponse."""
-    page = result.get("hits") or []
-    distribution = result.get("facetDistribution") or {}
+    """A Meilisearch search result (or the count and page of a multi-search) as the
+    protocol's SearchResponse."""
+    if "results" in result:
+        counted, paged = result["results"]
+    else:
+        counted = paged = result
+    distribution = counted.get("facetDistribution") or {}
     facets: dict[Facet, dict[str, int]] = {
         facet: {
             str(value): int(count) for value, count in (distribution.get(facet.value) or {}).items()
@@ -203,11 +253,9 @@ def search_response(request: SearchRequest, result: dict[str, Any], tags: Tags) 
         for facet in request.facets
     }
     return SearchResponse(
-        total_hits=int(result.get("totalHits") or 0),
-        processing_time_ms=float(result.get("processingTimeMs") or 0),
-        hits=[
-            _hit(document, tags)
-            for document in page[request.offset : request.offset + request.limit]
-        ],
+        total_hits=int(counted.get("totalHits") or 0),
+        processing_time_ms=float(counted.get("processingTimeMs") or 0)
+        + (float(paged.get("processingTimeMs") or 0) if paged is not counted else 0.0),
+        hits=[_hit(document, tags) for document in paged.get("hits") or []],
         facets=facets,
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from search.backend import Document, SearchBackend, SearchError
+from search.backend import Document, DocumentRefused, SearchBackend, SearchError
 from search.documents import documents_for, person_document_id
 from server.indexing import outbox
 from server.indexing.models import IndexKind
@@ -26,6 +26,13 @@ class DrainReport:
 
     synced: int = 0
     failed: int = 0
+
+
+def _owner(document: Document) -> tuple[IndexKind, int]:
+    """The marker a document is written for: its person's, or its event's."""
+    if document.get("kind") == "person":
+        return IndexKind.PERSON, int(document["person_id"])
+    return IndexKind.EVENT, int(document["event_id"])
 
 
 class SyncWorker:
@@ -64,17 +71,39 @@ class SyncWorker:
         claims = await outbox.claim(self.batch_size, self.lease)
         if not claims:
             return DrainReport()
+        return await self._sync(claims)
+
+    async def _sync(self, claims: Sequence[outbox.Claim]) -> DrainReport:
+        """Writes the claims' documents, then acks them; on failure, they back off."""
         try:
             upserts, delete_ids, delete_event_ids = await self._documents_for(claims)
             await self.backend.apply(
                 upserts=upserts, delete_ids=delete_ids, delete_event_ids=delete_event_ids
             )
+        except DocumentRefused as refused:
+            return await self._set_aside(claims, upserts, refused)
         except SearchError as error:
             logger.warning("search sync failed for %d object(s): %s", len(claims), error)
             await outbox.fail(claims, f"{type(error).__name__}: {error}")
             return DrainReport(failed=len(claims))
         await outbox.ack(claims)
         return DrainReport(synced=len(claims))
+
+    async def _set_aside(
+        self,
+        claims: Sequence[outbox.Claim],
+        upserts: Sequence[Document],
+        refused: DocumentRefused,
+    ) -> DrainReport:
+        """Fails the claims whose documents the engine refuses, saying why, and syncs the
+        others without them, so that one refused document never holds up a batch."""
+        owners = {_owner(d) for d in upserts if str(d.get("id")) in refused.document_ids}
+        bad = [c for c in claims if (c.kind, c.object_id) in owners] or list(claims)
+        rest = [c for c in claims if c not in bad]
+        logger.error("search refused the documents of %d object(s): %s", len(bad), refused)
+        await outbox.fail(bad, f"{type(refused).__name__}: {refused}")
+        report = await self._sync(rest) if rest else DrainReport()
+        return DrainReport(report.synced, report.failed + len(bad))
 
     async def drain(self) -> DrainReport:
         """Syncs batches until nothing is due (markers in backoff wait for later)."""

@@ -1,17 +1,20 @@
 """Fixtures for search: each backend under test, seeded and drained content, a failing engine.
 
-The contract suite runs on the embedded backend always, and on Meilisearch too
-when MEILI_URL names a live server.
+The contract suite runs on the embedded backend and on a live Meilisearch (see
+tests/search/meilisearch_server.py). Where that server cannot be had (no npm, no
+network) its cases are skipped saying why, except under CI, where they fail.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from search.backend import Document, SearchBackend, SearchUnavailable
@@ -19,35 +22,102 @@ from search.embedded import EmbeddedBackend
 from search.worker import SyncWorker
 from server.database import Database
 from server.seeding import seed_directory
+from tests.search.meilisearch_server import MeilisearchServer, ServerUnavailable, meilisearch_server
 
 SYNONYMS = [["magnitsky", "global human rights sanctions"]]
 
-BACKENDS = ["embedded"] + (["meilisearch"] if os.environ.get("MEILI_URL") else [])
+BACKENDS = ["embedded", "meilisearch"]
 
 
-async def open_backend(name: str, tmp_path: Path) -> SearchBackend:
-    backend: SearchBackend
-    if name == "embedded":
-        backend = EmbeddedBackend(tmp_path / "search", synonyms=SYNONYMS)
-    else:
-        from search.meilisearch import MeilisearchBackend
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
-        backend = MeilisearchBackend(
-            os.environ["MEILI_URL"],
-            os.environ.get("MEILI_MASTER_KEY"),
-            index=f"test_{uuid.uuid4().hex[:10]}",
-            synonyms=SYNONYMS,
-        )
-    await backend.open()
-    return backend
+
+_LIVE_OUTCOMES: dict[str, str] = {}
+_LIVE_VERSION: list[str] = []
+
+
+def _uses_meilisearch(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("backend") == "meilisearch":
+        return True
+    return "meilisearch" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Records how each test on the live Meilisearch ended, for the summary below."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if _uses_meilisearch(item) and (report.when == "call" or report.outcome != "passed"):
+        _LIVE_OUTCOMES.setdefault(item.nodeid, report.outcome)
+        if report.when == "call" and report.outcome == "failed":
+            _LIVE_OUTCOMES[item.nodeid] = "failed"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line saying how many tests ran on the live Meilisearch, and how they ended."""
+    if not _LIVE_OUTCOMES:
+        return
+    counts = Counter(_LIVE_OUTCOMES.values())
+    server = f"Meilisearch {_LIVE_VERSION[0]}" if _LIVE_VERSION else "Meilisearch (not started)"
+    terminalreporter.write_line(
+        f"live {server}: {len(_LIVE_OUTCOMES)} tests, "
+        + ", ".join(f"{counts[o]} {o}" for o in ("passed", "failed", "skipped"))
+    )
+
+
+@pytest.fixture(scope="session")
+def meilisearch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeilisearchServer]:
+    """A live Meilisearch for the whole session; skips where none can be had (fails in CI)."""
+    try:
+        with meilisearch_server(tmp_path_factory.mktemp("meilisearch")) as server:
+            _LIVE_VERSION.append(server.version)
+            yield server
+    except ServerUnavailable as error:
+        if _in_ci():
+            pytest.fail(f"no Meilisearch server for the tests: {error}", pytrace=False)
+        pytest.skip(f"no Meilisearch server for the tests: {error}")
+
+
+def admin_client(server: MeilisearchServer) -> httpx.AsyncClient:
+    """An HTTP client with the master key, to look at the server behind a backend's back."""
+    headers = {"Authorization": f"Bearer {server.key}"} if server.key else {}
+    return httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30)
+
+
+async def delete_indexes(server: MeilisearchServer, prefix: str) -> None:
+    """Deletes every index whose uid starts with `prefix`."""
+    async with admin_client(server) as admin:
+        answer = (await admin.get("/indexes", params={"limit": 1000})).json()
+        for uid in [i["uid"] for i in answer["results"] if i["uid"].startswith(prefix)]:
+            await admin.delete(f"/indexes/{uid}")
+
+
+def meilisearch_backend(server: MeilisearchServer, **options: Any) -> SearchBackend:
+    """A Meilisearch backend on a fresh index of `server` (not opened yet)."""
+    from search.meilisearch import MeilisearchBackend
+
+    options.setdefault("index", f"test_{uuid.uuid4().hex[:10]}")
+    options.setdefault("synonyms", SYNONYMS)
+    return MeilisearchBackend(server.url, server.key, **options)
 
 
 @pytest.fixture(params=BACKENDS)
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SearchBackend]:
     """An empty index on each backend under test."""
-    opened = await open_backend(request.param, tmp_path)
+    server: MeilisearchServer | None = None
+    opened: SearchBackend
+    if request.param == "embedded":
+        opened = EmbeddedBackend(tmp_path / "search", synonyms=SYNONYMS)
+    else:
+        server = request.getfixturevalue("meilisearch")
+        opened = meilisearch_backend(server)
+    await opened.open()
     yield opened
     await opened.close()
+    if server is not None:
+        await delete_indexes(server, getattr(opened, "index"))
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ class FakeMeilisearch:
         self.problems: list[str] = []
         self.down: Exception | None = None
         self.stuck = False
+        self.version = "1.53.0"
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -208,6 +209,9 @@ class FakeMeilisearch:
 
     def _get_health(self, body: Any) -> tuple[int, Any]:
         return 200, {"status": "available"}
+
+    def _get_version(self, body: Any) -> tuple[int, Any]:
+        return 200, {"commitSha": "unknown", "commitDate": NOW, "pkgVersion": self.version}
 
     def _get_indexes_index_uid(self, body: Any, index_uid: str) -> tuple[int, Any]:
         if index_uid not in self.indexes:

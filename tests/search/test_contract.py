@@ -92,8 +92,35 @@ async def test_synonyms_find_each_other(backend: SearchBackend) -> None:
     )
 
     assert set(await ids(backend, "magnitsky ")) == {"event-1", "event-2"}
+
+
+async def test_synonyms_of_any_length_work_both_ways_and_the_word_typed_ranks_first(
+    backend: SearchBackend,
+) -> None:
+    if backend.name == "meilisearch":
+        pytest.skip(
+            "Meilisearch looks synonyms up only for query phrases of 1 to 3 words, and may "
+            "rank a synonym's match above the word typed"
+        )
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Global human rights sanctions explained", event_id=1),
+            document("event-2", title="The Magnitsky Act", event_id=2),
+        ]
+    )
+
     assert (await ids(backend, "magnitsky "))[0] == "event-2"  # the word typed ranks first
     assert set(await ids(backend, "global human rights sanctions ")) == {"event-1", "event-2"}
+
+
+async def test_a_query_with_nothing_left_to_search_for_finds_nothing(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(upserts=[document("event-1", title="Magnitsky sanctions", event_id=1)])
+
+    for query in ("?!", "-magnitsky", '"" -sanctions'):
+        result = await backend.search(SearchRequest(query, facets=(Facet.KIND,)))
+        assert (result.total_hits, result.hits) == (0, []), query
 
 
 async def test_filters_restrict_and_combine(backend: SearchBackend) -> None:

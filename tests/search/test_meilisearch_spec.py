@@ -1,9 +1,9 @@
 """The Meilisearch backend, checked request by request against Meilisearch 1.53's OpenAPI spec.
 
-No Meilisearch server runs here: an in-memory fake (tests/search/meilisearch_fake.py)
-answers instead, and refuses any request that the vendored spec does not describe, with
-unknown body properties forbidden. This proves conformance to the spec, not behaviour
-against a live server; test_meilisearch_live.py does that when MEILI_URL is set.
+An in-memory fake (tests/search/meilisearch_fake.py) answers here, and refuses any
+request that the vendored spec does not describe, with unknown body properties
+forbidden. This proves conformance to the spec, not behaviour: the contract suite and
+test_meilisearch_live.py check that against a live server.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from search.backend import Document, SearchUnavailable
 from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch import MeilisearchBackend
 from search.meilisearch_filters import events_filter, quote, search_filter
-from search.meilisearch_query import synonym_map
+from search.meilisearch_query import index_settings, ranking_rules, synonym_map
 from search.query import DocumentKind, Facet, Highlight, SearchFilter, SearchRequest
 from tests.search.conftest import SYNONYMS, document
 from tests.search.meilisearch_fake import KEY, FakeMeilisearch
@@ -103,16 +103,19 @@ async def test_a_misspelt_parameter_from_the_backend_fails_the_test(
     fake: FakeMeilisearch, meili: MeilisearchBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import search.meilisearch as module
+    import search.meilisearch_query as query_module
 
-    search_body, index_settings = module.search_body, module.index_settings
+    search_body, index_settings = query_module.search_body, module.index_settings
     monkeypatch.setattr(
-        module, "search_body", lambda *a: {**search_body(*a), "attributesToHiglight": ["title"]}
+        query_module,
+        "search_body",
+        lambda *a: {**search_body(*a), "attributesToHiglight": ["title"]},
     )
     with pytest.raises(pytest.fail.Exception, match="attributesToHiglight"):
         await meili.search(SearchRequest("x"))
 
-    def misspelt_settings(synonyms: Any) -> dict[str, Any]:
-        settings = index_settings(synonyms)
+    def misspelt_settings(synonyms: Any, version: Any) -> dict[str, Any]:
+        settings = index_settings(synonyms, version)
         settings["typoTolerance"]["minWordSizeForTypo"] = {"oneTypo": 5}
         return settings
 
@@ -164,6 +167,7 @@ async def test_open_creates_the_index_and_declares_its_settings(fake: FakeMeilis
     await backend.close()
 
     assert [(s.method, s.template) for s in fake.sent if s.template != "/tasks/{task_id}"] == [
+        ("GET", "/version"),
         ("GET", "/indexes/{index_uid}"),
         ("POST", "/indexes"),
         ("PATCH", SETTINGS),
@@ -189,6 +193,7 @@ async def test_open_creates_the_index_and_declares_its_settings(fake: FakeMeilis
         },
         "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
         "faceting": {"maxValuesPerFacet": 10_000},
+        "pagination": {"maxTotalHits": 100_000_000},
     }
     assert settings["searchableAttributes"][:2] == ["title", "name"]  # ranking order kept
     assert fake.indexes["cms"].primary_key == "id"
@@ -215,6 +220,39 @@ async def test_open_tolerates_another_process_creating_the_index_first(
     await make_backend(fake).open()
 
     assert fake.tasks[max(fake.tasks) - 1]["error"]["code"] == "index_already_exists"
+
+
+@pytest.mark.parametrize("version", [(1, 21), (1, 35), (1, 36), (1, 53)])
+def test_the_settings_of_every_supported_release_meet_the_spec(
+    spec: OpenApiSpec, version: tuple[int, int]
+) -> None:
+    settings = index_settings(SYNONYMS, version)
+
+    assert spec.body_problems("PATCH", SETTINGS, settings) == []
+    assert ("attributeRank" in settings["rankingRules"]) is (version >= (1, 36))
+    assert ("attribute" in settings["rankingRules"]) is (version < (1, 36))
+
+
+async def test_open_declares_the_ranking_rules_the_server_s_release_knows(
+    fake: FakeMeilisearch,
+) -> None:
+    fake.version = "1.21.0"
+    backend = make_backend(fake)
+    await backend.open()
+    await backend.close()
+
+    assert fake.calls(SETTINGS)[0].body["rankingRules"] == ranking_rules((1, 21))
+    assert "attributeRank" not in ranking_rules((1, 21))
+
+
+async def test_a_release_older_than_the_floor_is_refused_by_name(fake: FakeMeilisearch) -> None:
+    fake.version = "1.20.4"
+    backend = make_backend(fake)
+
+    with pytest.raises(SearchUnavailable, match=r"1\.20\.4 is older than 1\.21"):
+        await backend.open()
+    await backend.close()
+    assert fake.writes() == []
 
 
 def test_each_synonym_group_is_mutual() -> None:
@@ -341,7 +379,7 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
         ),
         facets=(Facet.COMMITTEE, Facet.YEAR, Facet.KIND),
         limit=2,
-        offset=1,
+        offset=2,
     )
 
     result = await meili.search(request)
@@ -349,7 +387,7 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
     (sent,) = fake.calls(SEARCH)
     body = sent.body
     assert body["q"] == "climate"
-    assert (body["page"], body["hitsPerPage"]) == (1, 3)
+    assert (body["page"], body["hitsPerPage"]) == (2, 2)
     assert body["filter"] == (
         'kind IN ["event"] AND committee IN ["env"] AND topics IN ["climate"] AND '
         'platform IN ["ZOOM"] AND year >= 2020 AND year <= 2021 AND date >= 20200101 AND '
@@ -367,7 +405,7 @@ async def test_search_sends_filters_facets_paging_and_highlighting(
     for tag in (body["highlightPreTag"], body["highlightPostTag"]):
         assert tag not in ("<em>", "</em>") and not set("<>&\"'") & set(tag)
     assert result.total_hits == 5  # exact: totalHits of the page-based answer
-    assert [h.id for h in result.hits] == ["event-2", "event-3"]  # the first `offset` dropped
+    assert [h.id for h in result.hits] == ["event-3", "event-4"]  # the second page of 2
     assert result.facets == {
         Facet.COMMITTEE: {"env": 5},
         Facet.YEAR: {"2020": 2, "2021": 3},
