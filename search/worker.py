@@ -95,13 +95,14 @@ class SyncWorker:
         upserts: Sequence[Document],
         refused: DocumentRefused,
     ) -> DrainReport:
-        """Fails the claims whose documents the engine refuses, saying why, and syncs the
-        others without them, so that one refused document never holds up a batch."""
+        """Sets aside the claims whose documents the engine refuses, saying why, until their
+        objects change again, and syncs the others without them, so that one refused
+        document never holds up a batch nor is sent again and again as it is."""
         owners = {_owner(d) for d in upserts if str(d.get("id")) in refused.document_ids}
         bad = [c for c in claims if (c.kind, c.object_id) in owners] or list(claims)
         rest = [c for c in claims if c not in bad]
         logger.error("search refused the documents of %d object(s): %s", len(bad), refused)
-        await outbox.fail(bad, f"{type(refused).__name__}: {refused}")
+        await outbox.fail(bad, f"{type(refused).__name__}: {refused}", retry=False)
         report = await self._sync(rest) if rest else DrainReport()
         return DrainReport(report.synced, report.failed + len(bad))
 

@@ -32,6 +32,10 @@ from server.indexing.models import IndexKind, IndexMarker
 
 MAX_BACKOFF = timedelta(minutes=5)
 
+SET_ASIDE = datetime(9999, 1, 1, tzinfo=UTC)
+"""The next attempt of a marker whose documents the engine refuses as they are: none
+until the object changes again (`mark` makes it due) or an operator runs `retry_now`."""
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -60,6 +64,8 @@ async def mark(kind: IndexKind, object_ids: Iterable[int]) -> None:
     markers = IndexMarker.filter(kind=kind, object_id__in=ids)
     # A marker that was in sync becomes pending now; one already pending keeps its age.
     await markers.filter(generation=F("synced_generation")).update(pending_since=now)
+    # A change may make documents the engine refused acceptable: try them again now.
+    await markers.filter(next_attempt_at=SET_ASIDE).update(next_attempt_at=None)
     await markers.update(generation=F("generation") + 1, dirtied_at=now)
 
 
@@ -179,14 +185,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
 
-async def fail(claims: Iterable[Claim], error: str) -> None:
-    """The claims could not be synced; they are retried after a backoff."""
+async def fail(claims: Iterable[Claim], error: str, *, retry: bool = True) -> None:
+    """The claims could not be synced; they are retried after a backoff, or, when the
+    engine refuses their documents as they are (`retry=False`), set aside until their
+    objects change again. Either way they count as failing until they sync."""
     now = utcnow()
     async with in_transaction():
         for failed in claims:
             await IndexMarker.filter(id=failed.marker_id).update(
                 attempts=failed.attempts + 1,
-                next_attempt_at=now + backoff(failed.attempts + 1),
+                next_attempt_at=now + backoff(failed.attempts + 1) if retry else SET_ASIDE,
                 claimed_until=None,
                 last_error=error[:2000],
             )
@@ -263,7 +271,9 @@ async def requeue_changed_since(since: datetime) -> int:
 
 
 async def retry_now() -> int:
-    """Makes every pending marker due at once (after the engine is known to be back)."""
-    return await IndexMarker.filter(generation__gt=F("synced_generation")).update(
+    """Makes every pending marker due at once (after the engine is known to be back),
+    but those set aside because the engine refuses their documents as they are."""
+    pending = IndexMarker.filter(generation__gt=F("synced_generation"))
+    return await pending.exclude(next_attempt_at=SET_ASIDE).update(
         next_attempt_at=None, claimed_until=None
     )

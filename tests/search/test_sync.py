@@ -290,3 +290,22 @@ async def test_a_draft_is_never_indexed(db: Database, backend: SearchBackend) ->
 
     assert await backend.documents() == []
     assert (await backend.search(SearchRequest("secret planning"))).total_hits == 0
+
+
+async def test_work_the_engine_refuses_as_it_is_waits_for_the_object_to_change(
+    db: Database,
+) -> None:
+    person, _ = await upsert_person(SYSTEM, PersonInput(slug="ada-quell", name="Ada Quell"))
+    refused = await outbox.claim(10, timedelta(minutes=1))
+    await outbox.fail(refused, "DocumentRefused: too large", retry=False)
+
+    await outbox.retry_now()  # the engine being back does not make the document smaller
+    assert await outbox.claim(10, timedelta(minutes=1)) == []
+    backlog = await outbox.backlog()
+    assert (backlog.size, backlog.failing) == (1, 1)
+    assert backlog.last_error == "DocumentRefused: too large"
+
+    await outbox.mark_people([person.id])  # an editor changes it
+    assert [claim.object_id for claim in await outbox.claim(10, timedelta(minutes=1))] == [
+        person.id
+    ]
