@@ -29,7 +29,6 @@ from search.embedded_query import (
     WORD_GROUPS,
     filter_clauses,
     group_of,
-    normalise_synonyms,
     reached_words,
     text_query,
     top_tier_query,
@@ -40,7 +39,15 @@ from search.highlight import Highlighter
 from search.lexicon import Lexicon, LexiconCache
 from search.passages import Cue, matched_cue
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
-from search.text import STEMMED, WORDS, ParsedQuery, QueryWord, analyzers, parse_query
+from search.text import (
+    STEMMED,
+    WORDS,
+    ParsedQuery,
+    QueryWord,
+    analyzers,
+    normalise_synonyms,
+    parse_query,
+)
 
 INTEGER_FIELDS = ("year", "date", "event_id", "person_id", "recording_id", "start_ms")
 KEYWORD_FIELDS = ("id", "kind", "committee", "topics", "people", "platform")

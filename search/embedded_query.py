@@ -19,7 +19,7 @@ from tantivy import Occur, Query
 from search.documents import SEARCHABLE_FIELDS
 from search.lexicon import Lexicon
 from search.query import SearchFilter
-from search.text import ParsedQuery, QueryWord, stem, words
+from search.text import ParsedQuery, QueryWord, stem
 
 EXACT, PREFIX, ONE_TYPO, TWO_TYPOS = 100.0, 60.0, 30.0, 15.0
 FIELD_BONUS = 10.0  # a whole tier step is never reached by field weight alone
@@ -325,14 +325,6 @@ def withheld_clauses(
         else:
             clauses += [(Occur.MustNot, Query.term_query(schema, field, int(i))) for i in ids]
     return clauses
-
-
-def normalise_synonyms(groups: Sequence[Sequence[str]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Synonym groups as tuples of normalised words, dropping empty members."""
-    return tuple(
-        tuple(member for member in (tuple(words(text)) for text in group) if member)
-        for group in groups
-    )
 
 
 def triggered_synonyms(

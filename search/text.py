@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -114,3 +115,11 @@ def parse_query(text: str, max_words: int = MAX_QUERY_WORDS) -> ParsedQuery:
         for i, w in enumerate(plain)
     ]
     return ParsedQuery(tuple(parsed), phrases, tuple(excluded))
+
+
+def normalise_synonyms(groups: Sequence[Sequence[str]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Synonym groups as tuples of normalised words, dropping empty members."""
+    return tuple(
+        tuple(member for member in (tuple(words(text)) for text in group) if member)
+        for group in groups
+    )
