@@ -35,7 +35,7 @@ from search.meilisearch_query import (
     search_response,
 )
 from search.query import SearchRequest, SearchResponse
-from search.text import parse_query
+from search.text import normalise_synonyms, parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class MeilisearchBackend:
     ) -> None:
         self.index = index
         self.max_payload_bytes = max_payload_bytes
-        self.synonyms = [list(group) for group in synonyms]
+        self.synonyms = normalise_synonyms(synonyms)
         # Meilisearch compresses an answer at about 40 ms a search, whatever its size,
         # where sending it as it is takes under 1 ms beside the app: ask for it as it is.
         headers = {"Accept-Encoding": "identity"}
@@ -244,7 +244,7 @@ class MeilisearchBackend:
         """Creates the index if needed and declares its settings for the server's release;
         waits for both. A settings task left pending by an earlier attempt is waited on,
         not enqueued again."""
-        settings = index_settings(self.synonyms, await self.version())
+        settings = index_settings(await self.version())
         await self._create_if_missing(uid)
         if uid not in self._settings_task:
             self._settings_task[uid] = await self._enqueue(
@@ -369,7 +369,7 @@ class MeilisearchBackend:
         # waits on a settings task (the guard opens an engine that could not be opened).
         if parse_query(request.query).is_empty:  # as the embedded engine: nothing to match
             return SearchResponse(0, 0.0, [], {})
-        path, body = search_request(self.index, request, self._tags)
+        path, body = search_request(self.index, request, self._tags, self.synonyms)
         return search_response(request, await self._call("POST", path, body), self._tags)
 
     async def documents(self) -> list[Document]:

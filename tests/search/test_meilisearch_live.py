@@ -9,6 +9,7 @@ own index and deletes it afterwards.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -21,7 +22,7 @@ from search.backend import Document, DocumentRefused, SearchUnavailable
 from search.documents import FILTER_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch import MeilisearchBackend
 from search.meilisearch_query import parse_version, ranking_rules
-from search.query import Facet, SearchFilter, SearchRequest
+from search.query import DocumentKind, Facet, SearchFilter, SearchRequest
 from search.worker import SyncWorker
 from server.database import Database
 from server.indexing import outbox
@@ -29,6 +30,9 @@ from tests.conftest import CmsRunner
 from tests.factories import make_event
 from tests.search.conftest import SYNONYMS, admin_client, delete_indexes, document
 from tests.search.meilisearch_server import MeilisearchServer
+from tests.search.openapi_spec import load_spec
+
+SEARCH = "/indexes/{index_uid}/search"
 
 
 async def _index_uids(server: MeilisearchServer, prefix: str) -> list[str]:
@@ -64,10 +68,7 @@ async def test_the_server_keeps_the_declared_settings(
     assert settings["searchableAttributes"] == list(SEARCHABLE_FIELDS)
     assert set(settings["filterableAttributes"]) == set(FILTER_FIELDS)
     assert set(settings["sortableAttributes"]) == {"date", "start_ms"}
-    assert settings["synonyms"] == {
-        "magnitsky": ["global human rights sanctions"],
-        "global human rights sanctions": ["magnitsky"],
-    }
+    assert settings["synonyms"] == {}  # the query plan expands them (any length, ranked below)
     assert settings["typoTolerance"]["enabled"] is True
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 5, "twoTypos": 9}
     await live.health()
@@ -339,3 +340,77 @@ async def test_the_worker_sets_aside_an_object_whose_document_is_refused(
     assert [d["id"] for d in await live.documents()] == [f"event-{small.id}"]
     assert "failing: 1 (last error: DocumentRefused: too large" in status.output
     assert f"event-{huge.id} (" in status.output
+
+
+class RecordingTransport(httpx.AsyncHTTPTransport):
+    """The real transport, keeping each request's method, path and JSON body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[tuple[str, str, Any]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else None
+        self.sent.append((request.method, request.url.path, body))
+        return await super().handle_async_request(request)
+
+
+async def test_synonyms_of_any_length_count_facet_and_page_like_any_query(
+    meilisearch: MeilisearchServer,
+) -> None:
+    uid = f"test_synonyms_{uuid.uuid4().hex[:10]}"
+    transport = RecordingTransport()
+    backend = MeilisearchBackend(
+        meilisearch.url, meilisearch.key, index=uid, synonyms=SYNONYMS, transport=transport
+    )
+    await backend.open()
+    passages = [
+        document(f"passage-{n}-0", text=f"magnitsky testimony {n}", event_id=n, start_ms=0)
+        for n in range(1, 701)
+    ]
+    events = [
+        document(f"event-{n}", title=f"Global human rights sanctions hearing {n}", event_id=n)
+        for n in range(1, 401)
+    ] + [
+        document(f"event-{n}", title=f"Magnitsky and global human rights sanctions {n}", event_id=n)
+        for n in range(401, 451)
+    ]
+    try:
+        await backend.apply(upserts=[*passages, *events, document("event-999", title="Other")])
+
+        async def search(query: str, **options: Any) -> tuple[list[str], int, dict[str, int]]:
+            result = await backend.search(SearchRequest(query, facets=(Facet.KIND,), **options))
+            return [h.id for h in result.hits], result.total_hits, result.facets[Facet.KIND]
+
+        both_ways = {"transcript": 700, "event": 450}
+        for query in ("magnitsky ", "global human rights sanctions ", "Magnitsky"):
+            _, total, kinds = await search(query)
+            assert (total, kinds) == (1150, both_ways), query  # each document counted once
+
+        typed, _, _ = await search("global human rights sanctions ", limit=450)
+        assert set(typed) == {f"event-{n}" for n in range(1, 451)}  # the words typed first
+        wide, _, _ = await search("magnitsky ", limit=40)
+        second, _, _ = await search("magnitsky ", limit=20, offset=20)
+        odd, _, _ = await search("magnitsky ", limit=10, offset=25)
+        deep, deep_total, _ = await search("magnitsky ", limit=20, offset=1140)
+        assert second == wide[20:] and odd == wide[25:35] and len(set(wide)) == 40
+        assert (len(deep), deep_total) == (10, 1150)
+
+        _, total, kinds = await search("magnitsky -testimony ")
+        assert (total, kinds) == (450, {"event": 450})
+        _, total, _ = await search(
+            "global human rights sanctions ",
+            filter=SearchFilter(kinds=(DocumentKind.TRANSCRIPT,)),
+        )
+        assert total == 700
+    finally:
+        await backend.close()
+        await delete_indexes(meilisearch, uid)
+
+    spec = load_spec()
+    federated = [body for _, path, body in transport.sent if path == "/multi-search"]
+    assert federated and all("federation" in body for body in federated)
+    for method, path, body in transport.sent:
+        template = SEARCH if path == f"/indexes/{uid}/search" else path
+        if template in ("/multi-search", SEARCH):
+            assert spec.body_problems(method, template, body) == [], body

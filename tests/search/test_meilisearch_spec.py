@@ -20,8 +20,9 @@ from search.backend import Document, SearchUnavailable
 from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch import MeilisearchBackend
 from search.meilisearch_filters import events_filter, quote, search_filter
-from search.meilisearch_query import index_settings, ranking_rules, synonym_map
+from search.meilisearch_query import index_settings, ranking_rules, synonym_queries
 from search.query import DocumentKind, Facet, Highlight, SearchFilter, SearchRequest
+from search.text import normalise_synonyms
 from tests.search.conftest import SYNONYMS, document
 from tests.search.meilisearch_fake import KEY, FakeMeilisearch
 from tests.search.meilisearch_filter_syntax import parse_filter
@@ -114,8 +115,8 @@ async def test_a_misspelt_parameter_from_the_backend_fails_the_test(
     with pytest.raises(pytest.fail.Exception, match="attributesToHiglight"):
         await meili.search(SearchRequest("x"))
 
-    def misspelt_settings(synonyms: Any, version: Any) -> dict[str, Any]:
-        settings = index_settings(synonyms, version)
+    def misspelt_settings(version: Any) -> dict[str, Any]:
+        settings = index_settings(version)
         settings["typoTolerance"]["minWordSizeForTypo"] = {"oneTypo": 5}
         return settings
 
@@ -187,10 +188,7 @@ async def test_open_creates_the_index_and_declares_its_settings(fake: FakeMeilis
             "wordPosition",
             "exactness",
         ],
-        "synonyms": {
-            "magnitsky": ["global human rights sanctions"],
-            "global human rights sanctions": ["magnitsky"],
-        },
+        "synonyms": {},  # expanded in the query plan instead
         "typoTolerance": {"enabled": True, "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
         "faceting": {"maxValuesPerFacet": 10_000},
         "pagination": {"maxTotalHits": 100_000_000},
@@ -226,7 +224,7 @@ async def test_open_tolerates_another_process_creating_the_index_first(
 def test_the_settings_of_every_supported_release_meet_the_spec(
     spec: OpenApiSpec, version: tuple[int, int]
 ) -> None:
-    settings = index_settings(SYNONYMS, version)
+    settings = index_settings(version)
 
     assert spec.body_problems("PATCH", SETTINGS, settings) == []
     assert ("attributeRank" in settings["rankingRules"]) is (version >= (1, 36))
@@ -255,13 +253,18 @@ async def test_a_release_older_than_the_floor_is_refused_by_name(fake: FakeMeili
     assert fake.writes() == []
 
 
-def test_each_synonym_group_is_mutual() -> None:
-    assert synonym_map([["a", "b", "c"], ["C", "d"], ["alone"]]) == {
-        "a": ["b", "c"],
-        "b": ["a", "c"],
-        "c": ["a", "b", "d"],
-        "d": ["c"],
-    }
+def test_a_query_naming_a_synonym_is_also_asked_with_each_synonym_in_its_place() -> None:
+    groups = normalise_synonyms([["Magnitsky", "global human rights sanctions"], ["UN", "UNO"]])
+
+    assert synonym_queries("climate", groups) == []
+    assert synonym_queries("Global human rights sanctions ", groups) == ['"magnitsky" ']
+    assert synonym_queries('magnitsky un "asset freeze" -russia rep', groups) == [
+        '"asset freeze" -russia "global human rights sanctions" un rep',
+        '"asset freeze" -russia magnitsky "uno" rep',  # "rep" is still a prefix
+    ]
+    assert synonym_queries("cases under magnitsky", groups) == [
+        'cases under "global human rights sanctions" '
+    ]
 
 
 async def test_writes_prepare_the_index_when_the_engine_was_down_at_open(
