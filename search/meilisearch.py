@@ -1,11 +1,20 @@
-"""The Meilisearch backend: one index on a Meilisearch server, spoken to over its HTTP API.
+"""The Meilisearch backend: one index on a Meilisearch server, through its Python SDK.
+
+The SDK (`meilisearch-python-sdk`, its `AsyncClient`) sends the requests for indexes,
+settings, documents, tasks, swaps, health and the version. What is ours stays here: the
+settings (search/meilisearch_query.py), search bodies, sent as built through the SDK's
+HTTP connection (the SDK's search methods add parameters of their own and cannot send a
+federated /multi-search as built), filters, highlights, the rebuild's steps, cutting
+documents into requests by size, and waiting on tasks: the SDK's `wait_for_task` treats
+only `succeeded` and `failed` as ended, so a canceled task would be polled until its
+timeout, or forever without one.
 
 Every write is an asynchronous Meilisearch task; a write returns once its tasks have
 succeeded. Failures map onto the protocol's errors in one place (`_call`, `_wait`):
 
-    httpx.HTTPError (connection, timeout, protocol)  ─┐
-    an HTTP error status (4xx, 5xx) or a bad body     ├─> SearchUnavailable
-    a task that failed, was canceled or took too long ─┘
+    the server unreachable, a timeout, a protocol error  ─┐
+    an HTTP error status (4xx, 5xx) or a bad body         ├─> SearchUnavailable
+    a task that failed, was canceled or took too long     ─┘
 
 Nothing here raises InvalidSearch: requests are validated before they reach a backend,
 and every user value in a filter is quoted (search/meilisearch_filters.py).
@@ -14,36 +23,52 @@ and every user value in a filter is quoted (search/meilisearch_filters.py).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, Awaitable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-import httpx
+import httpx2
+import orjson
+import pydantic
+from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchError
+from meilisearch_python_sdk.json_handler import OrjsonHandler
+from meilisearch_python_sdk.models.settings import MeilisearchSettings
+from meilisearch_python_sdk.models.task import TaskInfo, TaskResult
 
 from search.backend import Document, DocumentRefused, Progress, SearchUnavailable
 from search.meilisearch_filters import events_filter
 from search.meilisearch_query import (
-    OLDEST_SUPPORTED,
     Tags,
     Version,
     index_settings,
-    parse_version,
     search_request,
     search_response,
+    supported_version,
 )
 from search.query import SearchRequest, SearchResponse
 from search.text import normalise_synonyms, parse_query
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 PRIMARY_KEY = "id"
 FETCH_PAGE = 1000
 MAX_PAYLOAD_BYTES = 90_000_000
 """The most one request of documents carries: under Meilisearch's default limit of
 100 MB (`--http-payload-size-limit`), with room for headers."""
+
+
+class _ApiError(SearchUnavailable):
+    """Meilisearch answered with an error status; `code` is its error code."""
+
+    def __init__(self, message: str, status: int, code: str | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 class _TaskFailed(SearchUnavailable):
@@ -54,14 +79,26 @@ class _TaskFailed(SearchUnavailable):
         self.code = code
 
 
-def _error_text(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    if isinstance(body, dict) and "message" in body:
-        return f"{body['message']} ({body.get('code')})"
-    return str(body)[:200]
+def _api_error(what: str, error: MeilisearchApiError) -> _ApiError:
+    message = error.message.removeprefix("Error message: ")
+    code = error.code or None
+    return _ApiError(
+        f"Meilisearch {what} answered {error.status_code}: {message}"
+        + (f" ({code})" if code else ""),
+        error.status_code,
+        code,
+    )
+
+
+def _settings_model(settings: dict[str, Any]) -> MeilisearchSettings:
+    """The declared settings as the SDK's model, which must carry every one of them: its
+    model ignores keys it does not know, and a setting dropped silently is never declared."""
+    model = MeilisearchSettings.model_validate(settings)
+    carried = model.model_dump(by_alias=True, exclude_none=True)
+    if carried != settings:
+        lost = sorted(k for k in settings if carried.get(k) != settings[k])
+        raise ValueError(f"the Meilisearch SDK's settings model does not carry {lost}")
+    return model
 
 
 class MeilisearchBackend:
@@ -79,7 +116,6 @@ class MeilisearchBackend:
         api_key: str | None = None,
         index: str = "cms",
         synonyms: Sequence[Sequence[str]] = (),
-        transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         max_payload_bytes: int = MAX_PAYLOAD_BYTES,
     ) -> None:
@@ -88,12 +124,14 @@ class MeilisearchBackend:
         self.synonyms = normalise_synonyms(synonyms)
         # Meilisearch compresses an answer at about 40 ms a search, whatever its size,
         # where sending it as it is takes under 1 ms beside the app: ask for it as it is.
-        headers = {"Accept-Encoding": "identity"}
-        if api_key:
-            headers["Authorization"] = f"Bearer {api_key}"
-        self._client = httpx.AsyncClient(
-            base_url=url, headers=headers, transport=transport, timeout=timeout
+        self.client = AsyncClient(
+            url,
+            api_key,
+            timeout=timeout,  # type: ignore[arg-type]  # httpx2 takes seconds as a float
+            custom_headers={"Accept-Encoding": "identity"},
+            json_handler=OrjsonHandler(),  # the bytes `_payloads` measures are the bytes sent
         )
+        """The SDK's client: its `http_client` is the one connection pool to the server."""
         self._tags = Tags()
         self._version: Version | None = None
         self._ready = False
@@ -102,53 +140,58 @@ class MeilisearchBackend:
         """Per index, a settings task enqueued and not yet seen to succeed: waited on
         again by the next attempt rather than enqueued once more."""
 
-    # -- HTTP and tasks: the one place engine failures are translated ------------------
+    # -- requests and tasks: the one place engine failures are translated --------------
 
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        missing_ok: bool = False,
-        encoded: bytes | None = None,
-    ) -> Any:
-        """Sends one request (`body` as JSON, or JSON already `encoded`) and returns its
-        JSON; None for a 404 when `missing_ok`."""
+    async def _call(self, what: str, request: Awaitable[T]) -> T:
+        """Awaits one SDK request, `what` naming it in errors; every way it can fail
+        becomes SearchUnavailable (an error status an `_ApiError` carrying its code)."""
         try:
-            if encoded is not None:
-                response = await self._client.request(
-                    method, path, content=encoded, headers={"Content-Type": "application/json"}
-                )
-            else:
-                response = await self._client.request(method, path, json=body)
-        except httpx.HTTPError as error:
+            return await request
+        except MeilisearchApiError as error:
+            raise _api_error(what, error) from error
+        except MeilisearchError as error:  # unreachable, timed out, hung up
+            cause = error.__cause__ or error
             raise SearchUnavailable(
-                f"Meilisearch {method} {path}: {type(error).__name__}: {error}"
+                f"Meilisearch {what}: {type(cause).__name__}: {cause}"
             ) from error
-        if missing_ok and response.status_code == 404:
-            return None
-        if response.is_error:
+        except httpx2.HTTPStatusError as error:  # an error status without a JSON body
+            raise _ApiError(
+                f"Meilisearch {what} answered {error.response.status_code}: "
+                f"{error.response.text[:200]}",
+                error.response.status_code,
+                None,
+            ) from error
+        except httpx2.HTTPError as error:
             raise SearchUnavailable(
-                f"Meilisearch {method} {path} answered {response.status_code}: "
-                f"{_error_text(response)}"
+                f"Meilisearch {what}: {type(error).__name__}: {error}"
+            ) from error
+        except (pydantic.ValidationError, ValueError, KeyError, TypeError) as error:
+            raise SearchUnavailable(f"Meilisearch {what}: unexpected answer: {error}") from error
+
+    async def _post(self, path: str, body: dict[str, Any], *, missing_ok: bool = False) -> Any:
+        """POSTs a body built here (a search) over the SDK's connection; returns its JSON,
+        or None for a 404 when `missing_ok`."""
+
+        async def send() -> Any:
+            response = await self.client.http_client.post(
+                path, content=orjson.dumps(body), headers={"Content-Type": "application/json"}
             )
-        try:
-            return response.json()
-        except ValueError as error:
-            raise SearchUnavailable(f"Meilisearch {method} {path}: not JSON: {error}") from error
+            if missing_ok and response.status_code == 404:
+                return None
+            if response.is_error:
+                if "application/json" in response.headers.get("content-type", ""):
+                    raise MeilisearchApiError(response.reason_phrase, response)
+                response.raise_for_status()
+            return orjson.loads(response.content)
 
-    async def _enqueue(
-        self, method: str, path: str, body: Any = None, *, encoded: bytes | None = None
-    ) -> int:
+        return await self._call(f"POST {path}", send())
+
+    async def _task(self, what: str, request: Awaitable[TaskInfo]) -> int:
         """Starts a write and returns its task uid."""
-        summary = await self._call(method, path, body, encoded=encoded)
-        try:
-            return int(summary["taskUid"])
-        except (TypeError, KeyError, ValueError) as error:
-            raise SearchUnavailable(
-                f"Meilisearch {method} {path}: no task in {summary!r}"
-            ) from error
+        return (await self._call(what, request)).task_uid
+
+    async def _read_task(self, uid: int) -> TaskResult:
+        return await self._call(f"GET /tasks/{uid}", self.client.get_task(uid))
 
     async def _wait(self, *task_uids: int) -> None:
         """Returns once every task succeeded; raises SearchUnavailable otherwise."""
@@ -156,22 +199,22 @@ class MeilisearchBackend:
             deadline = time.monotonic() + self.task_timeout
             delay = 0.005
             while True:
-                task = await self._call("GET", f"/tasks/{uid}")
-                status = task.get("status")
-                if status == "succeeded":
+                task = await self._read_task(uid)
+                if task.status == "succeeded":
                     break
-                if status in ("failed", "canceled"):
-                    error = task.get("error") or {}
-                    reason = error.get("message") or f"the task was {status}"
+                if task.status in ("failed", "canceled"):
+                    error = task.error or {}
+                    reason = error.get("message") or f"the task was {task.status}"
                     code = error.get("code")
                     raise _TaskFailed(
-                        f"Meilisearch task {uid} ({task.get('type')}) {status}: {reason}"
+                        f"Meilisearch task {uid} ({task.task_type}) {task.status}: {reason}"
                         + (f" ({code})" if code else ""),
                         code,
                     )
                 if time.monotonic() >= deadline:
                     raise SearchUnavailable(
-                        f"Meilisearch task {uid} is still {status} after {self.task_timeout:g} s"
+                        f"Meilisearch task {uid} is still {task.status} "
+                        f"after {self.task_timeout:g} s"
                     )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_poll_interval)
@@ -191,8 +234,7 @@ class MeilisearchBackend:
         stalled_since = time.monotonic()
         delay = 0.005
         while True:
-            task = await self._call("GET", f"/tasks/{last}")
-            status = task.get("status")
+            status = (await self._read_task(last)).status
             if status not in ("enqueued", "processing"):
                 break
             if status == "processing" or await self._any_processing(uid):
@@ -208,47 +250,46 @@ class MeilisearchBackend:
 
     async def _any_processing(self, uid: str) -> bool:
         answer = await self._call(
-            "GET", f"/tasks?indexUids={uid}&statuses=processing&limit=1"
+            "GET /tasks",
+            self.client.get_tasks(index_ids=[uid], statuses=["processing"], limit=1),
         )
-        return bool(answer.get("results"))
+        return bool(answer.results)
 
     # -- indexes ----------------------------------------------------------------------
 
     async def _create_if_missing(self, uid: str) -> None:
-        if await self._call("GET", f"/indexes/{uid}", missing_ok=True) is not None:
-            return
-        task = await self._enqueue("POST", "/indexes", {"uid": uid, "primaryKey": PRIMARY_KEY})
         try:
-            await self._wait(task)
-        except _TaskFailed as error:
-            if error.code != "index_already_exists":  # another process created it first
+            await self._call(f"GET /indexes/{uid}", self.client.get_index(uid))
+            return
+        except _ApiError as error:
+            if error.status != 404:
                 raise
+        # The SDK waits on the creation task itself, then reads the index back: an index
+        # another process created first is read back as well.
+        await self._call(
+            "POST /indexes",
+            self.client.create_index(uid, PRIMARY_KEY, timeout_in_ms=int(self.task_timeout * 1000)),
+        )
 
     async def version(self) -> Version:
         """The server's release, asked once; SearchUnavailable when it is older than supported."""
         if self._version is None:
-            answer = await self._call("GET", "/version")
+            answer = await self._call("GET /version", self.client.get_version())
             try:
-                version = parse_version(answer.get("pkgVersion"))
-            except (AttributeError, ValueError) as error:
-                raise SearchUnavailable(f"Meilisearch GET /version: {error}") from error
-            if version < OLDEST_SUPPORTED:
-                raise SearchUnavailable(
-                    f"Meilisearch {answer.get('pkgVersion')} is older than "
-                    f"{'.'.join(map(str, OLDEST_SUPPORTED))}, the oldest release supported"
-                )
-            self._version = version
+                self._version = supported_version(answer.pkg_version)
+            except ValueError as error:
+                raise SearchUnavailable(str(error)) from error
         return self._version
 
     async def _prepare(self, uid: str) -> None:
         """Creates the index if needed and declares its settings for the server's release;
         waits for both. A settings task left pending by an earlier attempt is waited on,
         not enqueued again."""
-        settings = index_settings(await self.version())
+        settings = _settings_model(index_settings(await self.version()))
         await self._create_if_missing(uid)
         if uid not in self._settings_task:
-            self._settings_task[uid] = await self._enqueue(
-                "PATCH", f"/indexes/{uid}/settings", settings
+            self._settings_task[uid] = await self._task(
+                f"PATCH /indexes/{uid}/settings", self.client.index(uid).update_settings(settings)
             )
         try:
             await self._wait(self._settings_task[uid])
@@ -260,7 +301,9 @@ class MeilisearchBackend:
     async def _delete_index(self, uid: str) -> None:
         """Deletes an index no longer needed; a failure only leaves it behind, so it is logged."""
         try:
-            await self._wait(await self._enqueue("DELETE", f"/indexes/{uid}"))
+            await self._wait(
+                await self._task(f"DELETE /indexes/{uid}", self.client.index(uid).delete())
+            )
         except SearchUnavailable as error:
             logger.warning("could not delete the Meilisearch index %s: %s", uid, error)
 
@@ -279,27 +322,28 @@ class MeilisearchBackend:
                 self._ready = True
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self.client.aclose()
 
     # -- writes -----------------------------------------------------------------------
 
-    def _payloads(self, documents: Sequence[Document]) -> list[bytes]:
-        """The documents as JSON arrays of at most `max_payload_bytes` each, in order;
-        DocumentRefused, before anything is sent, for documents too large for any."""
-        payloads: list[bytes] = []
-        current: list[bytes] = []
+    def _batches(self, documents: Sequence[Document]) -> list[list[Document]]:
+        """The documents in requests of at most `max_payload_bytes` of JSON each, in order;
+        DocumentRefused, before anything is sent, for documents too large for any. Sizes
+        are measured as the SDK encodes (orjson, compact)."""
+        batches: list[list[Document]] = []
+        current: list[Document] = []
         size = 2  # the brackets
         too_large: list[tuple[str, int]] = []
         for document in documents:
-            encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-            if len(encoded) + 2 > self.max_payload_bytes:
-                too_large.append((str(document.get(PRIMARY_KEY)), len(encoded)))
+            length = len(orjson.dumps(document))
+            if length + 2 > self.max_payload_bytes:
+                too_large.append((str(document.get(PRIMARY_KEY)), length))
                 continue
-            if current and size + 1 + len(encoded) > self.max_payload_bytes:
-                payloads.append(b"[" + b",".join(current) + b"]")
+            if current and size + 1 + length > self.max_payload_bytes:
+                batches.append(current)
                 current, size = [], 2
-            current.append(encoded)
-            size += len(encoded) + (1 if len(current) > 1 else 0)
+            size += length + (1 if current else 0)
+            current.append(document)
         if too_large:
             named = ", ".join(f"{doc_id} ({length:,} bytes)" for doc_id, length in too_large)
             raise DocumentRefused(
@@ -308,8 +352,8 @@ class MeilisearchBackend:
                 [doc_id for doc_id, _ in too_large],
             )
         if current:
-            payloads.append(b"[" + b",".join(current) + b"]")
-        return payloads
+            batches.append(current)
+        return batches
 
     async def apply(
         self,
@@ -318,21 +362,27 @@ class MeilisearchBackend:
         delete_ids: Sequence[str] = (),
         delete_event_ids: Sequence[int] = (),
     ) -> None:
-        payloads = self._payloads(upserts)  # refuses before anything is written
+        batches = self._batches(upserts)  # refuses before anything is written
         await self._ensure_ready()
+        index = self.client.index(self.index)
         documents = f"/indexes/{self.index}/documents"
         # Tasks of one index run in the order they were enqueued: deletions, then upserts.
         tasks = []
         if delete_event_ids:
             tasks.append(
-                await self._enqueue(
-                    "POST", f"{documents}/delete", {"filter": events_filter(delete_event_ids)}
+                await self._task(
+                    f"POST {documents}/delete",
+                    index.delete_documents_by_filter(events_filter(delete_event_ids)),
                 )
             )
         if delete_ids:
-            tasks.append(await self._enqueue("POST", f"{documents}/delete-batch", list(delete_ids)))
-        for payload in payloads:
-            tasks.append(await self._enqueue("POST", documents, encoded=payload))
+            tasks.append(
+                await self._task(
+                    f"POST {documents}/delete-batch", index.delete_documents(list(delete_ids))
+                )
+            )
+        for batch in batches:
+            tasks.append(await self._task(f"POST {documents}", index.add_documents(batch)))
         await self._wait(*tasks)
 
     async def rebuild(
@@ -344,18 +394,24 @@ class MeilisearchBackend:
         count = 0
         try:
             await self._prepare(fresh)
+            index = self.client.index(fresh)
             tasks = []
             async for batch in batches:
-                for payload in self._payloads(batch):
+                for part in self._batches(batch):
                     tasks.append(
-                        await self._enqueue("POST", f"/indexes/{fresh}/documents", encoded=payload)
+                        await self._task(
+                            f"POST /indexes/{fresh}/documents", index.add_documents(part)
+                        )
                     )
                 count += len(batch)
                 if progress is not None:
                     progress(count)
             await self._wait_for_index(fresh, tasks)
-            swap = [{"indexes": [self.index, fresh]}]
-            await self._wait(await self._enqueue("POST", "/swap-indexes", swap))
+            await self._wait(
+                await self._task(
+                    "POST /swap-indexes", self.client.swap_indexes([(self.index, fresh)])
+                )
+            )
         except Exception:
             await self._delete_index(fresh)
             raise
@@ -370,26 +426,25 @@ class MeilisearchBackend:
         if parse_query(request.query).is_empty:  # as the embedded engine: nothing to match
             return SearchResponse(0, 0.0, [], {})
         path, body = search_request(self.index, request, self._tags, self.synonyms)
-        return search_response(request, await self._call("POST", path, body), self._tags)
+        return search_response(request, await self._post(path, body), self._tags)
 
     async def documents(self) -> list[Document]:
         await self._ensure_ready()
+        index = self.client.index(self.index)
         documents: list[Document] = []
         while True:
             page = await self._call(
-                "POST",
-                f"/indexes/{self.index}/documents/fetch",
-                {"offset": len(documents), "limit": FETCH_PAGE},
+                f"GET /indexes/{self.index}/documents",
+                index.get_documents(offset=len(documents), limit=FETCH_PAGE),
             )
-            results = page.get("results") or []
-            documents.extend(results)
-            if not results or len(documents) >= int(page.get("total") or 0):
+            documents.extend(page.results)
+            if not page.results or len(documents) >= page.total:
                 break
         return sorted(documents, key=lambda document: str(document["id"]))
 
     async def kind_counts(self) -> dict[str, int]:
         body = {"q": "", "page": 1, "hitsPerPage": 0, "facets": ["kind"]}
-        result = await self._call("POST", f"/indexes/{self.index}/search", body, missing_ok=True)
+        result = await self._post(f"/indexes/{self.index}/search", body, missing_ok=True)
         if result is None:  # the index was deleted on the server: create it again on next use
             self._ready = False
             return {}
@@ -397,6 +452,6 @@ class MeilisearchBackend:
         return {str(kind): int(count) for kind, count in counts.items()}
 
     async def health(self) -> None:
-        answer = await self._call("GET", "/health")
-        if not isinstance(answer, dict) or answer.get("status") != "available":
-            raise SearchUnavailable(f"Meilisearch is not available: {answer!r}")
+        answer = await self._call("GET /health", self.client.health())
+        if answer.status != "available":
+            raise SearchUnavailable(f"Meilisearch is not available: {answer.status!r}")

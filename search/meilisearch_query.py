@@ -73,6 +73,18 @@ def parse_version(text: Any) -> Version:
     return int(match[1]), int(match[2])
 
 
+def supported_version(text: Any) -> Version:
+    """The release a `pkgVersion` names; ValueError when it is not one, or is older than
+    the oldest supported."""
+    version = parse_version(text)
+    if version < OLDEST_SUPPORTED:
+        raise ValueError(
+            f"Meilisearch {text} is older than {'.'.join(map(str, OLDEST_SUPPORTED))}, "
+            "the oldest release supported"
+        )
+    return version
+
+
 def ranking_rules(version: Version) -> list[str]:
     """The default ranking rules under the names this release knows."""
     return list(RANKING_RULES if version >= SPLIT_ATTRIBUTE_RULE else RANKING_RULES_BEFORE_1_36)
