@@ -19,9 +19,11 @@ import pytest
 
 from search.backend import Document, SearchBackend, SearchUnavailable
 from search.embedded import EmbeddedBackend
+from search.meilisearch import MeilisearchBackend
 from search.worker import SyncWorker
 from server.database import Database
 from server.seeding import seed_directory
+from tests.search.meilisearch_requests import SENT, RequestLog
 from tests.search.meilisearch_server import MeilisearchServer, ServerUnavailable, meilisearch_server
 
 SYNONYMS = [["magnitsky", "global human rights sanctions"]]
@@ -64,6 +66,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"live {server}: {len(_LIVE_OUTCOMES)} tests, "
         + ", ".join(f"{counts[o]} {o}" for o in ("passed", "failed", "skipped"))
+        + f"; {len(SENT.sent)} requests checked against the 1.53 spec, "
+        + f"{sum(1 for s in SENT.sent if s.problems)} refused"
     )
 
 
@@ -94,13 +98,18 @@ async def delete_indexes(server: MeilisearchServer, prefix: str) -> None:
             await admin.delete(f"/indexes/{uid}")
 
 
-def meilisearch_backend(server: MeilisearchServer, **options: Any) -> SearchBackend:
-    """A Meilisearch backend on a fresh index of `server` (not opened yet)."""
-    from search.meilisearch import MeilisearchBackend
-
+def meilisearch_backend(
+    server: MeilisearchServer, log: RequestLog | None = None, **options: Any
+) -> MeilisearchBackend:
+    """A Meilisearch backend on a fresh index of `server` (not opened yet). Every request
+    it sends is checked against the 1.53 spec and kept in the session's log (and in `log`)."""
     options.setdefault("index", f"test_{uuid.uuid4().hex[:10]}")
     options.setdefault("synonyms", SYNONYMS)
-    return MeilisearchBackend(server.url, server.key, **options)
+    backend = MeilisearchBackend(server.url, options.pop("api_key", server.key), **options)
+    if log is not None:
+        log.also = SENT
+    (log or SENT).attach(backend.client.http_client)
+    return backend
 
 
 @pytest.fixture(params=BACKENDS)

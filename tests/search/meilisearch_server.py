@@ -113,16 +113,18 @@ def _version(url: str, key: str | None) -> str:
 
 
 @contextmanager
-def meilisearch_server(workdir: Path) -> Iterator[MeilisearchServer]:
-    """A running server, ours in `workdir` or the one MEILI_URL names; raises
-    ServerUnavailable when ours cannot be installed here."""
-    if url := os.environ.get("MEILI_URL"):
+def meilisearch_server(
+    workdir: Path, *, port: int | None = None, key: str | None = None
+) -> Iterator[MeilisearchServer]:
+    """A running server, ours in `workdir` (on `port` with `key` when given) or the one
+    MEILI_URL names; raises ServerUnavailable when ours cannot be installed here."""
+    if port is None and (url := os.environ.get("MEILI_URL")):
         key = os.environ.get("MEILI_MASTER_KEY") or None
         yield MeilisearchServer(url.rstrip("/"), key, _version(url, key))
         return
     binary = _checked(_install())
-    key = secrets.token_hex(24)
-    port = free_port()
+    key = key or secrets.token_hex(24)
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = workdir / "meilisearch.log"
     with log.open("wb") as output:
@@ -130,7 +132,7 @@ def meilisearch_server(workdir: Path) -> Iterator[MeilisearchServer]:
             [
                 str(binary),
                 "--http-addr", f"127.0.0.1:{port}",
-                "--master-key", key,  # hex: never read as an option
+                "--master-key", key,  # never read as an option: hex, or a test's own
                 "--db-path", str(workdir / "data.ms"),
                 "--dump-dir", str(workdir / "dumps"),
                 "--snapshot-dir", str(workdir / "snapshots"),

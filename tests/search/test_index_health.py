@@ -16,7 +16,6 @@ import httpx
 from cms.app import create_app
 from search.embedded import EmbeddedBackend
 from search.guard import IndexGuard, IndexState
-from search.meilisearch import MeilisearchBackend
 from search.worker import SyncWorker
 from server.auth.viewer import SYSTEM
 from server.content.services import PersonInput, upsert_person
@@ -25,9 +24,8 @@ from server.indexing import outbox
 from server.seeding import seed_directory
 from server.settings import Environment, Settings
 from tests.asgi import running
-from tests.search.conftest import SYNONYMS
-from tests.search.meilisearch_fake import KEY, FakeMeilisearch
-from tests.search.openapi_spec import load_spec
+from tests.search.conftest import SYNONYMS, admin_client, delete_indexes, meilisearch_backend
+from tests.search.meilisearch_server import MeilisearchServer
 
 SEARCH = {
     "query": '{ search(query: "desertification") { totalHits '
@@ -74,7 +72,6 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
     settings = settings_for(db, tmp_path)
     await seed_directory(seeds_dir)
     async with running(create_app(settings, db)) as client:
-
         await until(lambda: whole_and_found(client))
 
         shutil.rmtree(settings.search_path)
@@ -103,7 +100,6 @@ async def test_the_health_check_notices_a_deleted_index_at_once_and_starts_the_r
     settings = settings_for(db, tmp_path).model_copy(update={"search_check_seconds": 3600})
     await seed_directory(seeds_dir)
     async with running(create_app(settings, db)) as client:
-
         await until(lambda: whole_and_found(client))
         shutil.rmtree(settings.search_path)
         await asyncio.sleep(2.1)  # older than the answer a probe may reuse
@@ -191,9 +187,7 @@ async def test_a_search_folder_that_cannot_be_opened_leaves_the_content_api_up(
         await until(recovered)
 
 
-async def test_production_health_says_status_and_backlog_only(
-    db: Database, tmp_path: Path
-) -> None:
+async def test_production_health_says_status_and_backlog_only(db: Database, tmp_path: Path) -> None:
     settings = settings_for(db, tmp_path, environment=Environment.PRODUCTION, search_worker=False)
     await upsert_person(SYSTEM, PersonInput(slug="ada-quell", name="Ada Quell"))
     claims = await outbox.claim(10, timedelta(minutes=1))
@@ -228,20 +222,23 @@ async def test_development_health_shows_the_failing_entry_s_error(
 
 
 async def test_a_meilisearch_index_deleted_on_the_server_is_noticed_and_rebuilt(
-    db: Database, seeds_dir: Path
+    db: Database, seeds_dir: Path, meilisearch: MeilisearchServer
 ) -> None:
-    fake = FakeMeilisearch(load_spec())
-    backend = MeilisearchBackend("http://meili.test", KEY, transport=fake.transport())
+    backend = meilisearch_backend(meilisearch)
     await seed_directory(seeds_dir)
     guard = IndexGuard(backend)
-    assert await guard.check() is IndexState.WHOLE  # empty, but 30 objects wait for the worker
-    await SyncWorker(backend).drain()
+    try:
+        assert await guard.check() is IndexState.WHOLE  # empty, but 30 objects wait for the worker
+        await SyncWorker(backend).drain()
+        async with admin_client(meilisearch) as admin:  # someone deleted it on the server
+            task = (await admin.delete(f"/indexes/{backend.index}")).json()["taskUid"]
+            while (await admin.get(f"/tasks/{task}")).json()["status"] != "succeeded":
+                await asyncio.sleep(0.01)
 
-    del fake.indexes["cms"]  # someone deleted it on the server
-
-    assert await guard.check() is IndexState.INCOMPLETE
-    await guard.rebuild_if_needed()
-    assert guard.state is IndexState.WHOLE
-    assert {"event", "person"} <= {d["kind"] for d in await backend.documents()}
-    assert fake.problems == []
-    await backend.close()
+        assert await guard.check() is IndexState.INCOMPLETE
+        await guard.rebuild_if_needed()
+        assert guard.state is IndexState.WHOLE
+        assert {"event", "person"} <= {d["kind"] for d in await backend.documents()}
+    finally:
+        await backend.close()
+        await delete_indexes(meilisearch, backend.index)

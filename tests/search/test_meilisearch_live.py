@@ -9,13 +9,11 @@ own index and deletes it afterwards.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import httpx
 import pytest
 
 from search.backend import Document, DocumentRefused, SearchUnavailable
@@ -28,11 +26,9 @@ from server.database import Database
 from server.indexing import outbox
 from tests.conftest import CmsRunner
 from tests.factories import make_event
-from tests.search.conftest import SYNONYMS, admin_client, delete_indexes, document
+from tests.search.conftest import admin_client, delete_indexes, document, meilisearch_backend
+from tests.search.meilisearch_requests import RequestLog
 from tests.search.meilisearch_server import MeilisearchServer
-from tests.search.openapi_spec import load_spec
-
-SEARCH = "/indexes/{index_uid}/search"
 
 
 async def _index_uids(server: MeilisearchServer, prefix: str) -> list[str]:
@@ -45,7 +41,7 @@ async def _index_uids(server: MeilisearchServer, prefix: str) -> list[str]:
 async def live(meilisearch: MeilisearchServer) -> AsyncIterator[MeilisearchBackend]:
     """An opened backend on a fresh index of the live server, deleted afterwards."""
     uid = f"test_live_{uuid.uuid4().hex[:10]}"
-    backend = MeilisearchBackend(meilisearch.url, meilisearch.key, index=uid, synonyms=SYNONYMS)
+    backend = meilisearch_backend(meilisearch, index=uid)
     await backend.open()
     yield backend
     await backend.close()
@@ -151,32 +147,29 @@ async def test_a_failed_task_raises_search_unavailable(live: MeilisearchBackend)
 # -- what only a real server shows ---------------------------------------------------------
 
 
-class CountingTransport(httpx.AsyncHTTPTransport):
-    """The real transport, counting the bytes of each answer as sent (compressed or not)."""
+class AnswerSizes:
+    """The bytes of each answer as the server sent them (compressed or not), and their
+    encodings: kept by a response hook on the backend's HTTP client."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, backend: MeilisearchBackend) -> None:
         self.received: list[int] = []
         self.encodings: list[str | None] = []
+        hooks = backend.client.http_client.event_hooks
+        hooks["response"] = [*hooks.get("response", []), self._keep]
+        backend.client.http_client.event_hooks = hooks
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await super().handle_async_request(request)
-        body = b"".join([chunk async for chunk in response.aiter_raw()])
-        self.received.append(len(body))
+    async def _keep(self, response: Any) -> None:
+        await response.aread()
+        self.received.append(response.num_bytes_downloaded)
         self.encodings.append(response.headers.get("content-encoding"))
-        return httpx.Response(
-            response.status_code, headers=response.headers, content=body, request=request
-        )
 
 
 @pytest.fixture
 async def many(meilisearch: MeilisearchServer) -> AsyncIterator[MeilisearchBackend]:
     """An index holding 1,500 matching passages and one event, read through a counting transport."""
     uid = f"test_many_{uuid.uuid4().hex[:10]}"
-    transport = CountingTransport()
-    backend = MeilisearchBackend(
-        meilisearch.url, meilisearch.key, index=uid, synonyms=SYNONYMS, transport=transport
-    )
+    backend = meilisearch_backend(meilisearch, index=uid)
+    backend.answers = AnswerSizes(backend)  # type: ignore[attr-defined]
     await backend.open()
     passages = [
         document(f"passage-{n}-0", text=f"climate testimony number {n}", event_id=n, start_ms=0)
@@ -199,7 +192,7 @@ async def test_totals_and_facets_count_every_match_past_a_thousand(
 
 
 async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -> None:
-    transport: CountingTransport = many._client._transport  # type: ignore[assignment]
+    transport: AnswerSizes = many.answers  # type: ignore[attr-defined]
 
     async def page(offset: int, limit: int) -> tuple[list[str], int, int]:
         before = len(transport.received)
@@ -220,7 +213,7 @@ async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -
 async def test_answers_come_uncompressed(many: MeilisearchBackend) -> None:
     # Meilisearch takes about 40 ms to compress an answer of any size; sent as it is,
     # a search over loopback takes a few milliseconds.
-    transport: CountingTransport = many._client._transport  # type: ignore[assignment]
+    transport: AnswerSizes = many.answers  # type: ignore[attr-defined]
     await many.search(SearchRequest("climate", facets=(Facet.KIND,)))
 
     assert transport.encodings and set(transport.encodings) == {None}
@@ -253,7 +246,7 @@ async def test_no_search_waits_on_a_settings_task_and_a_retry_queues_none(
     async with admin_client(meilisearch) as admin:  # keeps the queue busy for a while
         filler = [{"id": n, "text": f"filler{n % 997} words {n} " * 40} for n in range(20_000)]
         await admin.post(f"/indexes/{busy}/documents", params={"primaryKey": "id"}, json=filler)
-    late = MeilisearchBackend(meilisearch.url, meilisearch.key, index=live.index, synonyms=SYNONYMS)
+    late = meilisearch_backend(meilisearch, index=live.index)
     late.task_timeout = 0.05
     with pytest.raises(SearchUnavailable, match="still"):
         await late.open()
@@ -342,27 +335,12 @@ async def test_the_worker_sets_aside_an_object_whose_document_is_refused(
     assert f"event-{huge.id} (" in status.output
 
 
-class RecordingTransport(httpx.AsyncHTTPTransport):
-    """The real transport, keeping each request's method, path and JSON body."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[tuple[str, str, Any]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content) if request.content else None
-        self.sent.append((request.method, request.url.path, body))
-        return await super().handle_async_request(request)
-
-
 async def test_synonyms_of_any_length_count_facet_and_page_like_any_query(
     meilisearch: MeilisearchServer,
 ) -> None:
     uid = f"test_synonyms_{uuid.uuid4().hex[:10]}"
-    transport = RecordingTransport()
-    backend = MeilisearchBackend(
-        meilisearch.url, meilisearch.key, index=uid, synonyms=SYNONYMS, transport=transport
-    )
+    sent = RequestLog()
+    backend = meilisearch_backend(meilisearch, sent, index=uid)
     await backend.open()
     passages = [
         document(f"passage-{n}-0", text=f"magnitsky testimony {n}", event_id=n, start_ms=0)
@@ -407,10 +385,6 @@ async def test_synonyms_of_any_length_count_facet_and_page_like_any_query(
         await backend.close()
         await delete_indexes(meilisearch, uid)
 
-    spec = load_spec()
-    federated = [body for _, path, body in transport.sent if path == "/multi-search"]
+    federated = [s.body for s in sent.calls("/multi-search")]
     assert federated and all("federation" in body for body in federated)
-    for method, path, body in transport.sent:
-        template = SEARCH if path == f"/indexes/{uid}/search" else path
-        if template in ("/multi-search", SEARCH):
-            assert spec.body_problems(method, template, body) == [], body
+    assert all(s.problems == [] for s in sent.sent)  # each was checked as it was sent
