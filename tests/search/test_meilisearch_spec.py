@@ -242,12 +242,22 @@ async def test_processes_opening_the_same_new_index_at_once_all_succeed(
         await asyncio.gather(*(b.open() for b in backends))
         await backends[0].apply(upserts=[document("event-1", title="Raced", event_id=1)])
         found = await backends[2].search(SearchRequest("raced"))
+        async with admin_client(meilisearch) as admin:
+            creations = (
+                await admin.get("/tasks", params={"indexUids": uid, "types": "indexCreation"})
+            ).json()["results"]
     finally:
         for backend in backends:
             await backend.close()
         await delete_indexes(meilisearch, uid)
 
     assert [h.id for h in found.hits] == ["event-1"]
+    # Each saw it missing and asked to create it; the server made it once.
+    assert sorted((t["status"], (t["error"] or {}).get("code")) for t in creations) == [
+        ("failed", "index_already_exists"),
+        ("failed", "index_already_exists"),
+        ("succeeded", None),
+    ]
 
 
 def test_a_release_older_than_the_floor_is_refused_by_name() -> None:
