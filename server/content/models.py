@@ -66,7 +66,7 @@ class Organisation(Model):
 
     class Meta:
         table = "organisation"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -86,7 +86,7 @@ class Topic(Model):
 
     class Meta:
         table = "topic"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -99,7 +99,7 @@ class Person(Model):
     slug = fields.CharField(max_length=100, unique=True)
     name = fields.CharField(max_length=200)
     bio = fields.TextField(default="")
-    links: list[dict[str, str]] = fields.JSONField(default=list)  # type: ignore[assignment]
+    links: list[dict[str, str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
@@ -111,7 +111,7 @@ class Person(Model):
 
     class Meta:
         table = "person"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -135,7 +135,7 @@ class PersonAffiliation(Model):
 
     class Meta:
         table = "person_affiliation"
-        ordering = ["person_id", "position"]
+        ordering = ("person_id", "position")
 
     def __str__(self) -> str:
         return self.title or ""
@@ -157,7 +157,7 @@ class Committee(Model):
 
     class Meta:
         table = "committee"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -182,7 +182,7 @@ class CommitteeMember(Model):
     class Meta:
         table = "committee_member"
         unique_together = (("committee", "person"),)
-        ordering = ["committee_id", "position"]
+        ordering = ("committee_id", "position")
 
     def __str__(self) -> str:
         return self.role
@@ -227,7 +227,7 @@ class Event(Model):
 
     class Meta:
         table = "event"
-        ordering = ["-start_date", "id"]
+        ordering = ("-start_date", "id")
         indexes = (("status", "start_date"),)
 
     def __str__(self) -> str:
@@ -249,7 +249,7 @@ class EventSession(Model):
     class Meta:
         table = "event_session"
         unique_together = (("event", "date"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return self.date.isoformat()
@@ -276,7 +276,7 @@ class Participation(Model):
     class Meta:
         table = "participation"
         unique_together = (("event", "person", "role"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return f"{self.role.value} #{self.person_id}"
@@ -300,7 +300,7 @@ class EventTopic(Model):
     class Meta:
         table = "event_topic"
         unique_together = (("event", "topic"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return f"#{self.event_id} → #{self.topic_id}"
@@ -325,7 +325,7 @@ class EventOrganisation(Model):
     class Meta:
         table = "event_organisation"
         unique_together = (("event", "organisation"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return self.role
@@ -351,7 +351,7 @@ class Recording(Model):
 
     class Meta:
         table = "recording"
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return self.title
@@ -404,7 +404,7 @@ class TranscriptSegment(Model):
 
     class Meta:
         table = "transcript_segment"
-        ordering = ["transcript_id", "position"]
+        ordering = ("transcript_id", "position")
         unique_together = (("transcript", "position"),)
 
     def __str__(self) -> str:
@@ -436,11 +436,11 @@ class EventRevision(Model):
     action = fields.CharEnumField(RevisionAction, max_length=16)
     actor = fields.CharField(max_length=100)
     created_at = fields.DatetimeField(auto_now_add=True)
-    snapshot: dict[str, object] = fields.JSONField()  # type: ignore[assignment]
+    snapshot: dict[str, object] = fields.JSONField()
 
     class Meta:
         table = "event_revision"
-        ordering = ["event_id", "number"]
+        ordering = ("event_id", "number")
         unique_together = (("event_id", "number"),)
 
     def __str__(self) -> str:

@@ -1,11 +1,13 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
+
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
+
 
 class Migration(migrations.Migration):
     initial = True

@@ -1,9 +1,10 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from server.indexing.models import IndexKind
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from server.indexing.models import IndexKind
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0001_initial')]

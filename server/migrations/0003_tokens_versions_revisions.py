@@ -1,10 +1,12 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
 from server.auth.viewer import Role
 from server.content.models import RevisionAction
-from tortoise import fields
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_transcripts_and_index_outbox')]

@@ -91,7 +91,7 @@ class SeedItem:
 
     @property
     def slug(self) -> str:
-        return str(self.record.slug)  # type: ignore[attr-defined]
+        return str(self.record.slug)  # type: ignore[attr-defined]  # every record has one
 
 
 def _label(kind: SeedKind[Any, Any], source: SourceRecord) -> str:
@@ -236,8 +236,8 @@ async def read_directory(path: Path) -> list[SeedItem]:
     lookup = PendingLookup(pending)
     for item in parsed + invalid:
         label = _label(item.kind, item.source)
-        for error in await item.kind.check(item.record, lookup):
-            problems.append(_problem(item.source, label, error))
+        for field_error in await item.kind.check(item.record, lookup):
+            problems.append(_problem(item.source, label, field_error))
     if problems:
         raise SeedValidationError(
             sorted(problems, key=lambda p: (str(p.file), p.line or 0))

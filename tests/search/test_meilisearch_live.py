@@ -199,7 +199,7 @@ async def test_totals_and_facets_count_every_match_past_a_thousand(
 
 
 async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -> None:
-    transport: CountingTransport = many._client._transport  # type: ignore[assignment]
+    transport: CountingTransport = many._client._transport  # type: ignore[assignment]  # installed by the fixture
 
     async def page(offset: int, limit: int) -> tuple[list[str], int, int]:
         before = len(transport.received)
@@ -220,7 +220,7 @@ async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -
 async def test_answers_come_uncompressed(many: MeilisearchBackend) -> None:
     # Meilisearch takes about 40 ms to compress an answer of any size; sent as it is,
     # a search over loopback takes a few milliseconds.
-    transport: CountingTransport = many._client._transport  # type: ignore[assignment]
+    transport: CountingTransport = many._client._transport  # type: ignore[assignment]  # installed by the fixture
     await many.search(SearchRequest("climate", facets=(Facet.KIND,)))
 
     assert transport.encodings and set(transport.encodings) == {None}
