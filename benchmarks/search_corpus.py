@@ -354,9 +354,11 @@ async def measure_searches(
         started = time.perf_counter()
         await backend.search(SearchRequest(query, limit=20, offset=980))
         deep.append((time.perf_counter() - started) * 1000)
-    print("{} search, page at offset 980: p50 {:.2f} ms  p99 {:.2f} ms".format(
-        label_prefix, *percentiles(deep)
-    ))
+    print(
+        "{} search, page at offset 980: p50 {:.2f} ms  p99 {:.2f} ms".format(
+            label_prefix, *percentiles(deep)
+        )
+    )
     return backend_p50, backend_p99
 
 

@@ -295,9 +295,7 @@ async def documents_for(
 async def all_documents(batch_size: int = 200) -> AsyncIterator[list[Document]]:
     """Every document the database should have in the index, in batches of
     `batch_size` events, then of `batch_size` people."""
-    event_ids = (
-        await column(Event.filter(status=EventStatus.PUBLISHED).order_by("id"), "id")
-    )
+    event_ids = await column(Event.filter(status=EventStatus.PUBLISHED).order_by("id"), "id")
     for start in range(0, len(event_ids), batch_size):
         yield await event_documents(event_ids[start : start + batch_size])
     person_ids = await column(Person.all().order_by("id"), "id")

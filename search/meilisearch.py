@@ -207,9 +207,7 @@ class MeilisearchBackend:
         await self._wait(*task_uids)  # every task has ended: this reads how
 
     async def _any_processing(self, uid: str) -> bool:
-        answer = await self._call(
-            "GET", f"/tasks?indexUids={uid}&statuses=processing&limit=1"
-        )
+        answer = await self._call("GET", f"/tasks?indexUids={uid}&statuses=processing&limit=1")
         return bool(answer.get("results"))
 
     # -- indexes ----------------------------------------------------------------------

@@ -33,9 +33,7 @@ class FieldProblem(InvalidSearch):
         return f"{self.field}: {self.message}"
 
 
-async def _unknown(
-    model: type[Committee | Topic | Person], slugs: Sequence[str]
-) -> list[str]:
+async def _unknown(model: type[Committee | Topic | Person], slugs: Sequence[str]) -> list[str]:
     if not slugs:
         return []
     known = set(await column(model.filter(slug__in=list(slugs)), "slug"))

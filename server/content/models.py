@@ -59,7 +59,8 @@ class Organisation(Model):
     url = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     event_links: fields.ReverseRelation[EventOrganisation]
@@ -80,7 +81,8 @@ class Topic(Model):
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     event_links: fields.ReverseRelation[EventTopic]
 
@@ -102,7 +104,8 @@ class Person(Model):
     links: list[dict[str, str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     participations: fields.ReverseRelation[Participation]
@@ -150,7 +153,8 @@ class Committee(Model):
     description = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     events: fields.ReverseRelation[Event]
     members: fields.ReverseRelation[CommitteeMember]
@@ -216,7 +220,8 @@ class Event(Model):
     published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     committee_id: int | None
     sessions: fields.ReverseRelation[EventSession]
@@ -344,7 +349,8 @@ class Recording(Model):
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     event_id: int
     transcript: fields.BackwardOneToOneRelation[Transcript]

@@ -84,16 +84,16 @@ async def mark_person_and_dependents(person_id: int) -> None:
     """A person changed: their document, and every event or passage that names them."""
     await mark_people([person_id])
     events = await column(Participation.filter(person_id=person_id), "event_id")
-    spoken = await column(TranscriptSegment.filter(speaker_id=person_id), "transcript__recording__event_id")
+    spoken = await column(
+        TranscriptSegment.filter(speaker_id=person_id), "transcript__recording__event_id"
+    )
     await mark_events([*events, *spoken])
 
 
 async def mark_committee_dependents(committee_id: int) -> None:
     """A committee changed: its events, and its members (whose documents list it)."""
     await mark_events(await column(Event.filter(committee_id=committee_id), "id"))
-    await mark_people(
-        await column(CommitteeMember.filter(committee_id=committee_id), "person_id")
-    )
+    await mark_people(await column(CommitteeMember.filter(committee_id=committee_id), "person_id"))
 
 
 async def mark_topic_dependents(topic_id: int) -> None:
@@ -162,9 +162,7 @@ async def ack(claims: Iterable[Claim]) -> None:
     async with in_transaction():
         for generation, ids in by_generation.items():
             # Markers written again since the claim stay pending, with their age.
-            await IndexMarker.filter(id__in=ids, generation=generation).update(
-                pending_since=None
-            )
+            await IndexMarker.filter(id__in=ids, generation=generation).update(pending_since=None)
             await IndexMarker.filter(id__in=ids).update(
                 synced_generation=generation,
                 attempts=0,

@@ -169,9 +169,7 @@ async def _recordings(
     with their transcripts.
     """
     rows = await Recording.filter(event_id=event.id).order_by("position", "id")
-    transcribed = set(
-        await column(Transcript.filter(recording__event_id=event.id), "recording_id")
-    )
+    transcribed = set(await column(Transcript.filter(recording__event_id=event.id), "recording_id"))
     recordings: list[RecordingInput] = []
     for position, recording in enumerate(stated):
         row = rows[position] if position < len(rows) else None

@@ -128,9 +128,10 @@ class EventTranscripts:
             if not stated.mentions_transcript and position < len(recordings)
         ]
         transcribed = set(
-            await column(Transcript.filter(
-                recording_id__in=[recording.id for _, recording in unmentioned]
-            ), "recording_id")
+            await column(
+                Transcript.filter(recording_id__in=[recording.id for _, recording in unmentioned]),
+                "recording_id",
+            )
         )
         leftovers = []
         for position, recording in unmentioned:

@@ -74,7 +74,6 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
     settings = settings_for(db, tmp_path)
     await seed_directory(seeds_dir)
     async with running(create_app(settings, db)) as client:
-
         await until(lambda: whole_and_found(client))
 
         shutil.rmtree(settings.search_path)
@@ -105,7 +104,6 @@ async def test_the_health_check_notices_a_deleted_index_at_once_and_starts_the_r
     settings = settings_for(db, tmp_path).model_copy(update={"search_check_seconds": 3600})
     await seed_directory(seeds_dir)
     async with running(create_app(settings, db)) as client:
-
         await until(lambda: whole_and_found(client))
         shutil.rmtree(settings.search_path)
         await asyncio.sleep(2.1)  # older than the answer a probe may reuse
@@ -193,9 +191,7 @@ async def test_a_search_folder_that_cannot_be_opened_leaves_the_content_api_up(
         await until(recovered)
 
 
-async def test_production_health_says_status_and_backlog_only(
-    db: Database, tmp_path: Path
-) -> None:
+async def test_production_health_says_status_and_backlog_only(db: Database, tmp_path: Path) -> None:
     settings = settings_for(db, tmp_path, environment=Environment.PRODUCTION, search_worker=False)
     await upsert_person(SYSTEM, PersonInput(slug="ada-quell", name="Ada Quell"))
     claims = await outbox.claim(10, timedelta(minutes=1))

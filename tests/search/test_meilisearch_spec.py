@@ -450,9 +450,7 @@ async def test_withheld_events_and_people_are_filtered_out_of_hits_and_facets(
 
     result = await meili.search(request)
 
-    assert fake.calls(SEARCH)[0].body["filter"] == (
-        "event_id NOT IN [2] AND person_id NOT IN [3]"
-    )
+    assert fake.calls(SEARCH)[0].body["filter"] == ("event_id NOT IN [2] AND person_id NOT IN [3]")
     assert sorted(h.id for h in result.hits) == ["event-1", "person-4"]
     assert result.total_hits == 2
     assert result.facets == {Facet.COMMITTEE: {"env": 1}, Facet.KIND: {"event": 1, "person": 1}}
@@ -800,4 +798,6 @@ def test_a_prefix_mark_is_widened_to_the_whole_word() -> None:
     tags = Tags()
     formatted = f"{tags.pre}deserti{tags.post}fication & {tags.pre}land{tags.post} <b>"
 
-    assert tags.render(formatted) == "<mark>desertification</mark> &amp; <mark>land</mark> &lt;b&gt;"
+    assert (
+        tags.render(formatted) == "<mark>desertification</mark> &amp; <mark>land</mark> &lt;b&gt;"
+    )

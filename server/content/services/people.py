@@ -175,12 +175,16 @@ async def delete_person(
             CommitteeMember.filter(person_id=person.id), "committee_id"
         )
         if (event_ids or committee_ids) and not force:
-            raise ValidationFailed([FieldError(
-                "force",
-                f"{person.name} still takes part in {len(event_ids)} event(s) and sits on "
-                f"{len(committee_ids)} committee(s); pass force to remove those too",
-                ErrorCode.IN_USE,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "force",
+                        f"{person.name} still takes part in {len(event_ids)} event(s) and sits on "
+                        f"{len(committee_ids)} committee(s); pass force to remove those too",
+                        ErrorCode.IN_USE,
+                    )
+                ]
+            )
         await outbox.mark_person_and_dependents(person.id)
         await Participation.filter(person_id=person.id).delete()
         await CommitteeMember.filter(person_id=person.id).delete()
