@@ -76,8 +76,10 @@ async def _run(url: str, requests: int, concurrency: int, warmup: int) -> int:
     ms = [value * 1000 for value in latencies]
     print(f"query: events(first: 20) with committee, participants+person, topics ({events} events)")
     print(f"requests: {len(latencies)}  concurrency: {concurrency}  failures: {failures}")
-    print(f"latency ms: p50 {_percentile(ms, 0.50):.2f}  p95 {_percentile(ms, 0.95):.2f}  "
-          f"p99 {_percentile(ms, 0.99):.2f}  mean {statistics.fmean(ms):.2f}  max {ms[-1]:.2f}")
+    print(
+        f"latency ms: p50 {_percentile(ms, 0.50):.2f}  p95 {_percentile(ms, 0.95):.2f}  "
+        f"p99 {_percentile(ms, 0.99):.2f}  mean {statistics.fmean(ms):.2f}  max {ms[-1]:.2f}"
+    )
     print(f"throughput: {len(latencies) / elapsed:.1f} requests/s over {elapsed:.2f} s")
     return 1 if failures else 0
 

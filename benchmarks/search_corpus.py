@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -29,22 +30,20 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Self
 
-import contextlib
-import tempfile
-from collections.abc import Iterator
-
 import httpx
 import orjson
 
-from search.documents import all_documents
-from search.meilisearch import MeilisearchBackend
 from search.backend import SearchBackend
+from search.documents import all_documents
 from search.embedded import EmbeddedBackend
+from search.meilisearch import MeilisearchBackend
 from search.query import Facet, SearchRequest
 from search.reindex import reindex
 from search.text import allowed_typos
@@ -355,9 +354,11 @@ async def measure_searches(
         started = time.perf_counter()
         await backend.search(SearchRequest(query, limit=20, offset=980))
         deep.append((time.perf_counter() - started) * 1000)
-    print("{} search, page at offset 980: p50 {:.2f} ms  p99 {:.2f} ms".format(
-        label_prefix, *percentiles(deep)
-    ))
+    print(
+        "{} search, page at offset 980: p50 {:.2f} ms  p99 {:.2f} ms".format(
+            label_prefix, *percentiles(deep)
+        )
+    )
     return backend_p50, backend_p99
 
 
@@ -370,9 +371,11 @@ def meilisearch_server() -> Iterator[tuple[str, str | None]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from tests.search.meilisearch_server import meilisearch_server as pinned
 
-    with tempfile.TemporaryDirectory(prefix="bench-meili-") as workdir:
-        with pinned(Path(workdir)) as server:
-            yield server.url, server.key
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-meili-") as workdir,
+        pinned(Path(workdir)) as server,
+    ):
+        yield server.url, server.key
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -404,7 +407,7 @@ async def main_async(args: argparse.Namespace) -> None:
     backend = EmbeddedBackend(settings.search_path, synonyms=settings.search_synonyms)
     await backend.open()
 
-    async def in_batches():  # type: ignore[no-untyped-def]
+    async def in_batches():  # type: ignore[no-untyped-def]  # a throwaway generator
         for i in range(0, len(documents), 2000):
             yield documents[i : i + 2000]
 
@@ -453,8 +456,11 @@ async def main_async(args: argparse.Namespace) -> None:
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     cms = Path(sys.executable).with_name("cms")
-    server = subprocess.Popen(
-        [str(cms), "serve", "--port", str(port)],
+    server = await asyncio.create_subprocess_exec(
+        str(cms),
+        "serve",
+        "--port",
+        str(port),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -506,7 +512,7 @@ async def main_async(args: argparse.Namespace) -> None:
                     )
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        await asyncio.wait_for(server.wait(), timeout=10)
     print(f"{machine_speed()} (after the run)")
     for client_name in ("keep-alive client", "httpx"):
         http_p50, http_p99 = http["common words", client_name]

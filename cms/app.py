@@ -69,7 +69,7 @@ async def healthz(request: Request) -> JSONResponse:
     try:
         await runtime.backend.health()
         checks["search"] = "ok"
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
         logger.warning("health check: the search engine failed: %s", error)
         checks["search"] = f"error: {error}"
     guard = runtime.guard

@@ -37,8 +37,13 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     uvicorn.run(
-        "cms.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_level="info", access_log=False,
+        "cms.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
     )
 
 
@@ -49,7 +54,10 @@ _REPOSITORY_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
-    "--seeds", "seeds_path", default=_REPOSITORY_SEEDS, show_default=True,
+    "--seeds",
+    "seeds_path",
+    default=_REPOSITORY_SEEDS,
+    show_default=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The content to load.",
 )

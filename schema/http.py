@@ -127,7 +127,7 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             and request.query_params.get("extensions") is None
         )
 
-    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
+    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]  # HTTP only
         sub_response = await super().get_sub_response(request)
         sub_response.media_type = negotiate(request.headers.get("accept"))
         return sub_response

@@ -27,9 +27,11 @@ from server.settings import Settings
 async def _search_side(settings: Settings) -> AsyncIterator[SearchRuntime]:
     """The database and the search backend the settings name, open for one command
     (without the background worker)."""
-    async with Database.from_settings(settings):
-        async with search_runtime(settings, run_worker=False) as runtime:
-            yield runtime
+    async with (
+        Database.from_settings(settings),
+        search_runtime(settings, run_worker=False) as runtime,
+    ):
+        yield runtime
 
 
 async def _status(settings: Settings) -> None:
@@ -41,7 +43,7 @@ async def _status(settings: Settings) -> None:
             engine = "ok"
             problem = await index_problem(backend)
             index = "whole" if problem is None else f"not whole: {problem}"
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - any failure is the status to print
             engine = f"unavailable ({error})"
             index = "unknown"
         finally:
@@ -73,11 +75,13 @@ async def _worker(settings: Settings, once: bool) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Database.from_settings(settings):
-        # The worker drains the outbox, and its guard rebuilds an index that is not whole.
-        async with search_runtime(settings, run_worker=True) as rt:
-            click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
-            await stop.wait()
+    # The worker drains the outbox, and its guard rebuilds an index that is not whole.
+    async with (
+        Database.from_settings(settings),
+        search_runtime(settings, run_worker=True) as rt,
+    ):
+        click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
+        await stop.wait()
 
 
 @click.command()

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from search.backend import Document
 from search.passages import Segment, Speaker, group_passages
 from search.query import DocumentKind
+from server.columns import column
 from server.content.models import (
     CommitteeMember,
     Event,
@@ -294,11 +295,9 @@ async def documents_for(
 async def all_documents(batch_size: int = 200) -> AsyncIterator[list[Document]]:
     """Every document the database should have in the index, in batches of
     `batch_size` events, then of `batch_size` people."""
-    event_ids = (
-        await Event.filter(status=EventStatus.PUBLISHED).order_by("id").values_list("id", flat=True)
-    )
+    event_ids = await column(Event.filter(status=EventStatus.PUBLISHED).order_by("id"), "id")
     for start in range(0, len(event_ids), batch_size):
         yield await event_documents(event_ids[start : start + batch_size])
-    person_ids = await Person.all().order_by("id").values_list("id", flat=True)
+    person_ids = await column(Person.all().order_by("id"), "id")
     for start in range(0, len(person_ids), batch_size):
         yield (await person_documents(person_ids[start : start + batch_size]))[0]

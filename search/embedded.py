@@ -108,6 +108,12 @@ def _highlight_texts(source: Document, kind: DocumentKind) -> list[tuple[str, li
     return [(field, _field_texts(source, field)) for field in HIGHLIGHT_FIELDS[kind]]
 
 
+def _count(result: tantivy.SearchResult) -> int:
+    """The matches a search run with `count=True` counted."""
+    count: int | None = result.count  # type: ignore[attr-defined]  # not in tantivy's stub
+    return count or 0
+
+
 def _cue(source: Document, highlighter: Highlighter) -> Cue:
     """The cue of a passage that holds its matched words, found where the highlighter
     marks them in the passage's text and its speakers' names."""
@@ -276,7 +282,7 @@ class EmbeddedBackend:
             writer.commit()
         except SearchUnavailable:
             raise
-        except Exception as error:  # noqa: BLE001 - any engine failure is retried later
+        except Exception as error:  # any engine failure is retried later
             writer.rollback()
             raise SearchUnavailable(f"the embedded index failed: {error}") from error
         live.index.reload()
@@ -369,13 +375,13 @@ class EmbeddedBackend:
             result = searcher.search(
                 plan.narrowed, request.limit, count=True, offset=request.offset
             )
-            if (result.count or 0) < request.offset + request.limit:
+            if _count(result) < request.offset + request.limit:
                 result = None  # fewer than a page in the top tier: search them all
         if result is None:
             result = searcher.search(
                 plan.query, max(request.limit, 1), count=True, offset=request.offset
             )
-            total = result.count or 0
+            total = _count(result)
         hits = []
         if request.limit > 0:
             highlighter = Highlighter(plan.parsed, plan.lexicon, plan.reached, plan.synonyms)
@@ -501,5 +507,5 @@ class EmbeddedBackend:
             await asyncio.to_thread(self._searcher)
         except SearchUnavailable:
             raise
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             raise SearchUnavailable(f"the embedded index cannot be opened: {error}") from error

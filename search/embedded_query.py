@@ -136,7 +136,9 @@ def _phrase_query(
 
 
 def _synonym_alternatives(
-    schema: tantivy.Schema, span: tuple[str, ...], synonyms: Sequence[tuple[str, ...]]
+    schema: tantivy.Schema,
+    span: tuple[str, ...],
+    synonyms: Sequence[tuple[tuple[str, ...], ...]],
 ) -> list[Query]:
     for group in synonyms:
         if span in group:

@@ -130,7 +130,7 @@ class IndexGuard:
         logger.warning("rebuilding the search index in the background: %s", self.problem)
         try:
             count, replayed = await reindex(self.backend)
-        except Exception:  # noqa: BLE001 - the next check tries again
+        except Exception:  # the next check tries again
             logger.exception("search index rebuild failed; it is retried at the next check")
             return
         logger.info("search index rebuilt: %d documents, %d object(s) replayed", count, replayed)
@@ -147,7 +147,7 @@ class IndexGuard:
                     await self.check()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the checks
+            except Exception:  # a database hiccup must not end the checks
                 logger.exception("search index check failed; retrying")
 
     async def _sleep(self, stop: asyncio.Event) -> None:

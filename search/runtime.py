@@ -43,7 +43,7 @@ async def search_runtime(
     guard = IndexGuard(backend, interval=settings.search_check_seconds, rebuilds=worker_runs)
     try:
         await guard.check()
-    except Exception:  # noqa: BLE001 - a failed check must not keep the content API down
+    except Exception:  # a failed check must not keep the content API down
         logger.exception("could not check the search index at start-up; the guard retries")
     runtime = SearchRuntime(
         backend, SearchService(backend, settings.max_page_size), SyncWorker(backend), guard

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from search.backend import InvalidSearch, SearchBackend
 from search.query import MAX_QUERY_LENGTH, Facet, SearchRequest, SearchResponse
+from server.columns import column
 from server.content.models import Committee, Person, Platform, Topic
 from server.indexing import outbox
 
@@ -32,12 +33,10 @@ class FieldProblem(InvalidSearch):
         return f"{self.field}: {self.message}"
 
 
-async def _unknown(
-    model: type[Committee] | type[Topic] | type[Person], slugs: Sequence[str]
-) -> list[str]:
+async def _unknown(model: type[Committee | Topic | Person], slugs: Sequence[str]) -> list[str]:
     if not slugs:
         return []
-    known = set(await model.filter(slug__in=list(slugs)).values_list("slug", flat=True))
+    known = set(await column(model.filter(slug__in=list(slugs)), "slug"))
     return [slug for slug in slugs if slug not in known]
 
 

@@ -123,7 +123,7 @@ class SyncWorker:
                 report = await self.drain()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
+            except Exception:  # a database hiccup must not kill the loop
                 logger.exception("search sync pass failed; retrying")
                 report = DrainReport()
             if report.synced:

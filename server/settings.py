@@ -33,12 +33,14 @@ class Settings(BaseSettings):
         default=None, description="Serve GraphiQL at /graphql; defaults to on in development."
     )
     meili_url: str | None = Field(
-        default=None, description="Meilisearch's URL; when set, search uses it instead of the embedded index."
+        default=None,
+        description="Meilisearch's URL; when set, search uses it instead of the embedded index.",
     )
     meili_master_key: str | None = Field(default=None, description="Meilisearch's API key.")
     meili_index: str = Field(default="cms", description="The Meilisearch index to use.")
     search_worker: bool = Field(
-        default=True, description="Drain the search outbox inside the app (off when `cms worker` runs)."
+        default=True,
+        description="Drain the search outbox inside the app (off when `cms worker` runs).",
     )
     search_check_seconds: float = Field(
         default=30.0,
@@ -47,7 +49,7 @@ class Settings(BaseSettings):
     )
     search_synonyms: list[list[str]] = Field(
         default_factory=lambda: [["magnitsky", "global human rights sanctions"]],
-        description="Groups of equivalent search terms, as JSON: [[\"a\", \"b c\"], ...].",
+        description='Groups of equivalent search terms, as JSON: [["a", "b c"], ...].',
     )
     max_page_size: int = Field(default=100, ge=1, le=1000)
     default_page_size: int = Field(default=20, ge=1)
@@ -66,7 +68,8 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=102_400, ge=1024, description="The largest request body.")
     persisted_queries: bool = Field(
-        default=True, description="Accept Automatic Persisted Queries (a sha256Hash for a document)."
+        default=True,
+        description="Accept Automatic Persisted Queries (a sha256Hash for a document).",
     )
     # Deep enough for any page the site renders (events → edges → node → participants
     # → person → events → topics → name is 8); introspection is not counted.
@@ -91,7 +94,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def resolved_database_url(self) -> str:
         """The database URL in the form Tortoise expects."""

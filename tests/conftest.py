@@ -197,7 +197,9 @@ def cms(db: Database) -> CmsRunner:
     the test's own.
     """
 
-    async def run(*args: str, database_url: str | None = None, data_dir: str | None = None) -> Result:
+    async def run(
+        *args: str, database_url: str | None = None, data_dir: str | None = None
+    ) -> Result:
         env = {"DATABASE_URL": database_url or db.url, "MEILI_URL": None}
         if data_dir is not None:
             env["DATA_DIR"] = data_dir

@@ -76,7 +76,11 @@ def test_cms_demo_serves_the_seed_content_on_a_fresh_data_directory(tmp_path: Pa
     cms = Path(sys.executable).with_name("cms")
     process = subprocess.Popen(
         [str(cms), "demo", "--port", str(port)],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -93,8 +97,10 @@ def test_cms_demo_serves_the_seed_content_on_a_fresh_data_directory(tmp_path: Pa
 
         response = httpx.post(
             f"{url}/graphql",
-            json={"query": "{ events(first: 50) { totalCount } people(first: 100) { totalCount }"
-                  " committees(first: 50) { totalCount } }"},
+            json={
+                "query": "{ events(first: 50) { totalCount } people(first: 100) { totalCount }"
+                " committees(first: 50) { totalCount } }"
+            },
         )
     finally:
         process.terminate()

@@ -19,7 +19,7 @@ from server.seeding import seed_directory
 from server.settings import Settings
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-EXAMPLES = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+EXAMPLES = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
 
 
 def test_the_readme_has_graphql_examples() -> None:
@@ -35,7 +35,7 @@ async def test_each_example_runs_without_errors(
     backend = EmbeddedBackend(tmp_path / "search")
     await SyncWorker(backend).drain()
     # The node example names the first event's global ID, which depends on insertion order.
-    first_id = (await Event.all().order_by("id").first()).id  # type: ignore[union-attr]
+    first_id = (await Event.all().order_by("id").first()).id  # type: ignore[union-attr]  # seeded
     example = example.replace('"RXZlbnQ6MQ=="', f'"{_global_id("Event", first_id)}"')
 
     result = await build_schema(settings).execute(

@@ -35,7 +35,7 @@ def keep(value: T | None | UnsetType, convert: Callable[[T], U] | None = None) -
         return services.UNSET
     if value is None or convert is None:
         return value
-    return convert(value)  # type: ignore[arg-type]
+    return convert(value)  # type: ignore[arg-type]  # a T: UNSET and None returned above
 
 
 def text(value: str | None | UnsetType) -> Any:

@@ -31,5 +31,5 @@ class EventRevision:
             action=row.action,
             actor=row.actor,
             created_at=row.created_at,
-            snapshot=row.snapshot,  # type: ignore[arg-type]
+            snapshot=row.snapshot,  # type: ignore[arg-type]  # JSON is NewType("JSON", object)
         )

@@ -78,7 +78,7 @@ class Organisation(relay.Node):
         return cls(id=row.id, slug=row.slug, name=row.name, url=row.url, version=row.version)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(  # type: ignore[override]  # one form of Node's overloads
         cls, *, info: strawberry.Info[Context], node_ids: Iterable[str], required: bool = False
     ) -> list[Organisation | None]:
         loader = info.context.loaders.organisation_by_id
@@ -97,7 +97,7 @@ class Topic(relay.Node):
         return cls(id=row.id, slug=row.slug, name=row.name, version=row.version)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(  # type: ignore[override]  # one form of Node's overloads
         cls, *, info: strawberry.Info[Context], node_ids: Iterable[str], required: bool = False
     ) -> list[Topic | None]:
         return await _load_nodes(info.context.loaders.topic_by_id, node_ids, cls.from_row, required)
@@ -150,7 +150,7 @@ class Person(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(  # type: ignore[override]  # one form of Node's overloads
         cls, *, info: strawberry.Info[Context], node_ids: Iterable[str], required: bool = False
     ) -> list[Person | None]:
         return await _load_nodes(
@@ -210,7 +210,7 @@ class Committee(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(  # type: ignore[override]  # one form of Node's overloads
         cls, *, info: strawberry.Info[Context], node_ids: Iterable[str], required: bool = False
     ) -> list[Committee | None]:
         loader = info.context.loaders.committee_by_id
@@ -297,7 +297,7 @@ class Recording(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(  # type: ignore[override]  # one form of Node's overloads
         cls, *, info: strawberry.Info[Context], node_ids: Iterable[str], required: bool = False
     ) -> list[Recording | None]:
         loader = info.context.loaders.recording_by_id
@@ -377,7 +377,7 @@ class Event(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(  # type: ignore[override]  # one form of Node's overloads
         cls, *, info: strawberry.Info[Context], node_ids: Iterable[str], required: bool = False
     ) -> list[Event | None]:
         return await _load_nodes(info.context.loaders.event_by_id, node_ids, cls.from_row, required)

@@ -66,7 +66,7 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
-            result.errors = [self.label(error) for error in errors]  # type: ignore[union-attr]
+            result.errors = [self.label(error) for error in errors]  # type: ignore[union-attr]  # errors: not None
 
     def label(self, error: GraphQLError) -> GraphQLError:
         if is_internal(error):

@@ -39,4 +39,4 @@ class HideSuggestions(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
-            result.errors = [without_suggestion(error) for error in errors]  # type: ignore[union-attr]
+            result.errors = [without_suggestion(error) for error in errors]  # type: ignore[union-attr]  # errors: not None

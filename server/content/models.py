@@ -59,14 +59,15 @@ class Organisation(Model):
     url = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     event_links: fields.ReverseRelation[EventOrganisation]
 
     class Meta:
         table = "organisation"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -80,13 +81,14 @@ class Topic(Model):
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     event_links: fields.ReverseRelation[EventTopic]
 
     class Meta:
         table = "topic"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -99,10 +101,11 @@ class Person(Model):
     slug = fields.CharField(max_length=100, unique=True)
     name = fields.CharField(max_length=200)
     bio = fields.TextField(default="")
-    links: list[dict[str, str]] = fields.JSONField(default=list)  # type: ignore[assignment]
+    links: list[dict[str, str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     affiliations: fields.ReverseRelation[PersonAffiliation]
     participations: fields.ReverseRelation[Participation]
@@ -111,7 +114,7 @@ class Person(Model):
 
     class Meta:
         table = "person"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -135,7 +138,7 @@ class PersonAffiliation(Model):
 
     class Meta:
         table = "person_affiliation"
-        ordering = ["person_id", "position"]
+        ordering = ("person_id", "position")
 
     def __str__(self) -> str:
         return self.title or ""
@@ -150,14 +153,15 @@ class Committee(Model):
     description = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     events: fields.ReverseRelation[Event]
     members: fields.ReverseRelation[CommitteeMember]
 
     class Meta:
         table = "committee"
-        ordering = ["name", "id"]
+        ordering = ("name", "id")
 
     def __str__(self) -> str:
         return self.name
@@ -182,7 +186,7 @@ class CommitteeMember(Model):
     class Meta:
         table = "committee_member"
         unique_together = (("committee", "person"),)
-        ordering = ["committee_id", "position"]
+        ordering = ("committee_id", "position")
 
     def __str__(self) -> str:
         return self.role
@@ -216,7 +220,8 @@ class Event(Model):
     published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     committee_id: int | None
     sessions: fields.ReverseRelation[EventSession]
@@ -227,7 +232,7 @@ class Event(Model):
 
     class Meta:
         table = "event"
-        ordering = ["-start_date", "id"]
+        ordering = ("-start_date", "id")
         indexes = (("status", "start_date"),)
 
     def __str__(self) -> str:
@@ -249,7 +254,7 @@ class EventSession(Model):
     class Meta:
         table = "event_session"
         unique_together = (("event", "date"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return self.date.isoformat()
@@ -276,7 +281,7 @@ class Participation(Model):
     class Meta:
         table = "participation"
         unique_together = (("event", "person", "role"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return f"{self.role.value} #{self.person_id}"
@@ -300,7 +305,7 @@ class EventTopic(Model):
     class Meta:
         table = "event_topic"
         unique_together = (("event", "topic"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return f"#{self.event_id} → #{self.topic_id}"
@@ -325,7 +330,7 @@ class EventOrganisation(Model):
     class Meta:
         table = "event_organisation"
         unique_together = (("event", "organisation"),)
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return self.role
@@ -344,14 +349,15 @@ class Recording(Model):
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    version = fields.IntField(default=1, db_default=1)  # bumped by every change; guards lost updates
+    # Bumped by every change; guards against lost updates.
+    version = fields.IntField(default=1, db_default=1)
 
     event_id: int
     transcript: fields.BackwardOneToOneRelation[Transcript]
 
     class Meta:
         table = "recording"
-        ordering = ["event_id", "position"]
+        ordering = ("event_id", "position")
 
     def __str__(self) -> str:
         return self.title
@@ -404,7 +410,7 @@ class TranscriptSegment(Model):
 
     class Meta:
         table = "transcript_segment"
-        ordering = ["transcript_id", "position"]
+        ordering = ("transcript_id", "position")
         unique_together = (("transcript", "position"),)
 
     def __str__(self) -> str:
@@ -436,11 +442,11 @@ class EventRevision(Model):
     action = fields.CharEnumField(RevisionAction, max_length=16)
     actor = fields.CharField(max_length=100)
     created_at = fields.DatetimeField(auto_now_add=True)
-    snapshot: dict[str, object] = fields.JSONField()  # type: ignore[assignment]
+    snapshot: dict[str, object] = fields.JSONField()
 
     class Meta:
         table = "event_revision"
-        ordering = ["event_id", "number"]
+        ordering = ("event_id", "number")
         unique_together = (("event_id", "number"),)
 
     def __str__(self) -> str:

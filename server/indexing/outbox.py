@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from server.columns import column
 from server.content.models import (
     CommitteeMember,
     Event,
@@ -82,37 +83,31 @@ async def mark_people(person_ids: Iterable[int]) -> None:
 async def mark_person_and_dependents(person_id: int) -> None:
     """A person changed: their document, and every event or passage that names them."""
     await mark_people([person_id])
-    events = await Participation.filter(person_id=person_id).values_list("event_id", flat=True)
-    spoken = await TranscriptSegment.filter(speaker_id=person_id).values_list(
-        "transcript__recording__event_id", flat=True
+    events = await column(Participation.filter(person_id=person_id), "event_id")
+    spoken = await column(
+        TranscriptSegment.filter(speaker_id=person_id), "transcript__recording__event_id"
     )
     await mark_events([*events, *spoken])
 
 
 async def mark_committee_dependents(committee_id: int) -> None:
     """A committee changed: its events, and its members (whose documents list it)."""
-    await mark_events(await Event.filter(committee_id=committee_id).values_list("id", flat=True))
-    await mark_people(
-        await CommitteeMember.filter(committee_id=committee_id).values_list("person_id", flat=True)
-    )
+    await mark_events(await column(Event.filter(committee_id=committee_id), "id"))
+    await mark_people(await column(CommitteeMember.filter(committee_id=committee_id), "person_id"))
 
 
 async def mark_topic_dependents(topic_id: int) -> None:
     """A topic changed: the events tagged with it."""
-    await mark_events(await EventTopic.filter(topic_id=topic_id).values_list("event_id", flat=True))
+    await mark_events(await column(EventTopic.filter(topic_id=topic_id), "event_id"))
 
 
 async def mark_organisation_dependents(organisation_id: int) -> None:
     """An organisation changed: people affiliated with it, and events it partnered."""
     await mark_people(
-        await PersonAffiliation.filter(organisation_id=organisation_id).values_list(
-            "person_id", flat=True
-        )
+        await column(PersonAffiliation.filter(organisation_id=organisation_id), "person_id")
     )
     await mark_events(
-        await EventOrganisation.filter(organisation_id=organisation_id).values_list(
-            "event_id", flat=True
-        )
+        await column(EventOrganisation.filter(organisation_id=organisation_id), "event_id")
     )
 
 
@@ -167,9 +162,7 @@ async def ack(claims: Iterable[Claim]) -> None:
     async with in_transaction():
         for generation, ids in by_generation.items():
             # Markers written again since the claim stay pending, with their age.
-            await IndexMarker.filter(id__in=ids, generation=generation).update(
-                pending_since=None
-            )
+            await IndexMarker.filter(id__in=ids, generation=generation).update(pending_since=None)
             await IndexMarker.filter(id__in=ids).update(
                 synced_generation=generation,
                 attempts=0,

@@ -7,7 +7,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_transcript_segment_cue_id')]
+    dependencies = [("models", "0004_transcript_segment_cue_id")]
 
     initial = False
 

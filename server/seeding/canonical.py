@@ -31,7 +31,7 @@ def _resolvers_without_timestamps() -> dict[Any, list[tuple[str, Any]]]:
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class SeedLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+class SeedLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # a base chosen at import
     """A safe loader that keeps dates as text and rejects duplicate keys."""
 
     yaml_implicit_resolvers = _resolvers_without_timestamps()
@@ -39,7 +39,7 @@ class SeedLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool | None):
                 continue  # SafeLoader reports unhashable keys itself
             if key in seen:
@@ -50,7 +50,8 @@ class SeedLoader(_SafeLoader):  # type: ignore[valid-type,misc]
                     key_node.start_mark,
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 class SeedDumper(yaml.SafeDumper):

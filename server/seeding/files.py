@@ -108,7 +108,9 @@ class ListFile:
         if not isinstance(data, list) or not isinstance(node, SequenceNode):
             return [], [Problem(path, "expected a list of records ('- slug: ...')", line=1)]
         return [
-            SourceRecord(path, index, item, item_node.start_mark.line + 1, _field_lines(item_node, 1))
+            SourceRecord(
+                path, index, item, item_node.start_mark.line + 1, _field_lines(item_node, 1)
+            )
             for index, (item, item_node) in enumerate(zip(data, node.value, strict=True))
         ], []
 

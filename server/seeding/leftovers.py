@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from server.columns import column
 from server.content.models import Committee, Event, Person, Recording, Transcript
 from server.content.services import CommitteeInput, EventInput, PersonInput, RecordingInput
 from server.content.services.editing import get_by_slug
@@ -168,9 +169,7 @@ async def _recordings(
     with their transcripts.
     """
     rows = await Recording.filter(event_id=event.id).order_by("position", "id")
-    transcribed = set(
-        await Transcript.filter(recording__event_id=event.id).values_list("recording_id", flat=True)
-    )
+    transcribed = set(await column(Transcript.filter(recording__event_id=event.id), "recording_id"))
     recordings: list[RecordingInput] = []
     for position, recording in enumerate(stated):
         row = rows[position] if position < len(rows) else None

@@ -48,7 +48,9 @@ class SeedReport:
     @property
     def changed(self) -> bool:
         """Whether the run created or updated anything."""
-        return any(done is not Change.UNCHANGED for c in self.changes.values() for done in c.values())
+        return any(
+            done is not Change.UNCHANGED for c in self.changes.values() for done in c.values()
+        )
 
     def summary(self) -> list[str]:
         """One line per kind, e.g. `events: 1 created, 2 updated, 7 unchanged`, then what
@@ -91,7 +93,7 @@ class SeedItem:
 
     @property
     def slug(self) -> str:
-        return str(self.record.slug)  # type: ignore[attr-defined]
+        return str(self.record.slug)  # type: ignore[attr-defined]  # every record has one
 
 
 def _label(kind: SeedKind[Any, Any], source: SourceRecord) -> str:
@@ -168,8 +170,11 @@ def _duplicate_slugs(kind: SeedKind[Any, Any], sources: list[SourceRecord]) -> l
                 _problem(
                     source,
                     _label(kind, source),
-                    FieldError("slug", f"duplicate slug '{slug}', first defined in {where}",
-                               ErrorCode.DUPLICATE),
+                    FieldError(
+                        "slug",
+                        f"duplicate slug '{slug}', first defined in {where}",
+                        ErrorCode.DUPLICATE,
+                    ),
                 )
             )
         else:
@@ -236,12 +241,10 @@ async def read_directory(path: Path) -> list[SeedItem]:
     lookup = PendingLookup(pending)
     for item in parsed + invalid:
         label = _label(item.kind, item.source)
-        for error in await item.kind.check(item.record, lookup):
-            problems.append(_problem(item.source, label, error))
+        for field_error in await item.kind.check(item.record, lookup):
+            problems.append(_problem(item.source, label, field_error))
     if problems:
-        raise SeedValidationError(
-            sorted(problems, key=lambda p: (str(p.file), p.line or 0))
-        )
+        raise SeedValidationError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
     return parsed
 
 

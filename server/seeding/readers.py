@@ -25,7 +25,7 @@ ChildT = TypeVar("ChildT")
 
 
 def _in_order(rows: Iterable[ChildT]) -> list[ChildT]:
-    return sorted(rows, key=lambda row: (row.position, row.id))  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda row: (row.position, row.id))  # type: ignore[attr-defined]  # child rows
 
 
 async def read_organisations() -> list[OrganisationRecord]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from server.auth.viewer import Viewer
+from server.columns import column
 from server.content.models import Recording, Transcript, TranscriptSegment
 from server.content.services import Change
 from server.seeding.files import SourceRecord
@@ -127,9 +128,10 @@ class EventTranscripts:
             if not stated.mentions_transcript and position < len(recordings)
         ]
         transcribed = set(
-            await Transcript.filter(
-                recording_id__in=[recording.id for _, recording in unmentioned]
-            ).values_list("recording_id", flat=True)
+            await column(
+                Transcript.filter(recording_id__in=[recording.id for _, recording in unmentioned]),
+                "recording_id",
+            )
         )
         leftovers = []
         for position, recording in unmentioned:

@@ -64,9 +64,7 @@ def import_(
     any problem writes nothing; every problem is named with its line.
     """
     try:
-        result = asyncio.run(
-            _import(Settings(), event, file, recording, recording_url, language)
-        )
+        result = asyncio.run(_import(Settings(), event, file, recording, recording_url, language))
     except RecordingNotChosen as error:
         exit_unchosen(error)
     except TranscriptFileError as error:

@@ -28,7 +28,13 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """A BCP 47 language tag, loosely: `en`, `tr`, `pt-BR`, `sr-Latn`."""
 
 _SEGMENT_FIELDS = (
-    "position", "start_ms", "end_ms", "text", "speaker_id", "speaker_label", "cue_id"
+    "position",
+    "start_ms",
+    "end_ms",
+    "text",
+    "speaker_id",
+    "speaker_label",
+    "cue_id",
 )
 
 

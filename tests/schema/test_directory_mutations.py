@@ -156,7 +156,7 @@ async def run(
     assert result.errors is None, result.errors
     assert result.data is not None
     (payload,) = result.data.values()
-    return payload  # type: ignore[no-any-return]
+    return payload  # type: ignore[no-any-return]  # GraphQL data is untyped JSON
 
 
 async def markers() -> set[tuple[str, int]]:

@@ -82,7 +82,7 @@ async def test_a_variable_page_size_counts_as_its_default_or_the_maximum(
     )
 
     # Validation cannot see variables: without a default, $n counts as 100.
-    assert capped.errors and capped.errors[0].extensions["cost"] == 300_602  # type: ignore[index]
+    assert capped.errors and capped.errors[0].extensions["cost"] == 300_602  # type: ignore[index]  # set by our rule
     assert with_default.errors is None
 
 

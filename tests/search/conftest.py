@@ -50,7 +50,7 @@ def _uses_meilisearch(item: pytest.Item) -> bool:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Records how each test on the live Meilisearch ended, for the summary below."""
     outcome = yield
-    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]  # pluggy's Result
     if _uses_meilisearch(item) and (report.when == "call" or report.outcome != "passed"):
         _LIVE_OUTCOMES.setdefault(item.nodeid, report.outcome)
         if report.when == "call" and report.outcome == "failed":
@@ -126,7 +126,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     yield opened
     await opened.close()
     if server is not None:
-        await delete_indexes(server, getattr(opened, "index"))
+        await delete_indexes(server, opened.index)
 
 
 @pytest.fixture

@@ -127,17 +127,18 @@ def meilisearch_server(
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = workdir / "meilisearch.log"
+    command = [
+        str(binary),
+        "--http-addr", f"127.0.0.1:{port}",
+        "--master-key", key,  # never read as an option: hex, or a test's own
+        "--db-path", str(workdir / "data.ms"),
+        "--dump-dir", str(workdir / "dumps"),
+        "--snapshot-dir", str(workdir / "snapshots"),
+        "--no-analytics",
+    ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [
-                str(binary),
-                "--http-addr", f"127.0.0.1:{port}",
-                "--master-key", key,  # never read as an option: hex, or a test's own
-                "--db-path", str(workdir / "data.ms"),
-                "--dump-dir", str(workdir / "dumps"),
-                "--snapshot-dir", str(workdir / "snapshots"),
-                "--no-analytics",
-            ],  # fmt: skip
+            command,
             stdout=output,
             stderr=subprocess.STDOUT,
             cwd=workdir,

@@ -18,7 +18,7 @@ TOBIAH = Speaker(7, "Tobiah Quell", "tobiah-quell")
 
 
 async def ids(backend: SearchBackend, query: str, **options: object) -> list[str]:
-    result = await backend.search(SearchRequest(query, **options))  # type: ignore[arg-type]
+    result = await backend.search(SearchRequest(query, **options))  # type: ignore[arg-type]  # loosely typed options
     return [hit.id for hit in result.hits]
 
 

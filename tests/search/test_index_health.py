@@ -86,8 +86,10 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
         # The new, empty index answers meanwhile, and the health check says why it is not ok.
         assert seen[-1] == (
             "degraded",
-            "incomplete: the index holds 0 event documents for 10 published events "
-            "(0 waiting to be synced)",
+            (
+                "incomplete: the index holds 0 event documents for 10 published events "
+                "(0 waiting to be synced)"
+            ),
             0,
         )
         await until(lambda: whole_and_found(client))

@@ -169,7 +169,7 @@ async def many(meilisearch: MeilisearchServer) -> AsyncIterator[MeilisearchBacke
     """An index holding 1,500 matching passages and one event, read through a counting transport."""
     uid = f"test_many_{uuid.uuid4().hex[:10]}"
     backend = meilisearch_backend(meilisearch, index=uid)
-    backend.answers = AnswerSizes(backend)  # type: ignore[attr-defined]
+    backend.answers = AnswerSizes(backend)  # type: ignore[attr-defined]  # kept on it for the tests
     await backend.open()
     passages = [
         document(f"passage-{n}-0", text=f"climate testimony number {n}", event_id=n, start_ms=0)
@@ -192,7 +192,7 @@ async def test_totals_and_facets_count_every_match_past_a_thousand(
 
 
 async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -> None:
-    transport: AnswerSizes = many.answers  # type: ignore[attr-defined]
+    transport: AnswerSizes = many.answers  # type: ignore[attr-defined]  # set by the fixture
 
     async def page(offset: int, limit: int) -> tuple[list[str], int, int]:
         before = len(transport.received)
@@ -213,7 +213,7 @@ async def test_a_deep_page_costs_what_page_one_costs(many: MeilisearchBackend) -
 async def test_answers_come_uncompressed(many: MeilisearchBackend) -> None:
     # Meilisearch takes about 40 ms to compress an answer of any size; sent as it is,
     # a search over loopback takes a few milliseconds.
-    transport: AnswerSizes = many.answers  # type: ignore[attr-defined]
+    transport: AnswerSizes = many.answers  # type: ignore[attr-defined]  # set by the fixture
     await many.search(SearchRequest("climate", facets=(Facet.KIND,)))
 
     assert transport.encodings and set(transport.encodings) == {None}

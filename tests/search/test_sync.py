@@ -110,7 +110,7 @@ class HangingBackend(FailingBackend):
         super().__init__(inner)
         self.entered = asyncio.Event()
 
-    async def apply(self, **changes: object) -> None:  # type: ignore[override]
+    async def apply(self, **changes: object) -> None:
         self.entered.set()
         await asyncio.Event().wait()
 
@@ -146,14 +146,14 @@ async def test_a_worker_process_killed_with_sigkill_loses_nothing(
     env = {**os.environ, "DATABASE_URL": db.url, "DATA_DIR": str(data_dir)}
     env.pop("MEILI_URL", None)
     cms = Path(sys.executable).with_name("cms")
-    process = subprocess.Popen(
-        [str(cms), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    process = await asyncio.create_subprocess_exec(
+        str(cms), "worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 30
     while (await outbox.backlog()).size == 70 and time.monotonic() < deadline:
         await asyncio.sleep(0.01)  # wait until the worker has started on the work
     process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
+    await asyncio.wait_for(process.wait(), timeout=10)
 
     # Time passes: whatever the dead worker had claimed, its lease runs out.
     await IndexMarker.all().update(claimed_until=None)
@@ -279,8 +279,8 @@ async def test_deleting_a_person_needs_force_while_they_take_part_and_then_fans_
 
 
 async def test_a_draft_is_never_indexed(db: Database, backend: SearchBackend) -> None:
-    from server.indexing.models import IndexKind
     from server.content.models import EventStatus
+    from server.indexing.models import IndexKind
     from tests.factories import make_event
 
     draft = await make_event(title="Secret planning meeting", status=EventStatus.DRAFT)

@@ -67,5 +67,4 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-
-from tests.conftest import CmsRunner  # noqa: E402,F401 - re-exported for the seed tests
+from tests.conftest import CmsRunner  # noqa: F401 - re-exported for the seed tests

@@ -20,10 +20,7 @@ IMPUNITY = "events/impunity-an-unchanging-rule-in-turkey.md"
 
 async def database_snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row of every content table, timestamps included, in a stable order."""
-    return {
-        model.__name__: await model.all().order_by("id").values()
-        for model in CONTENT_MODELS
-    }
+    return {model.__name__: await model.all().order_by("id").values() for model in CONTENT_MODELS}
 
 
 async def test_seeding_loads_everything_and_reports_what_it_created(
@@ -118,7 +115,11 @@ async def test_a_directory_with_errors_writes_nothing_and_names_file_record_and_
     cms: CmsRunner, seed_copy: Path
 ) -> None:
     edit(seed_copy / IMPUNITY, "committee: human-rights-defenders", "committee: no-such-committee")
-    edit(seed_copy / "events/magnitsky-sanctions-workshops.md", "  - 2021-03-29\n", "  - 2021-02-30\n")
+    edit(
+        seed_copy / "events/magnitsky-sanctions-workshops.md",
+        "  - 2021-03-29\n",
+        "  - 2021-02-30\n",
+    )
 
     result = await cms("seed", str(seed_copy))
 
@@ -228,7 +229,7 @@ async def test_a_yaml_syntax_error_names_where_the_problem_is_and_where_it_start
     cms: CmsRunner, seed_copy: Path
 ) -> None:
     edit(seed_copy / "topics.yaml", "name: ", "name: [", count=1)
-    edit(seed_copy / IMPUNITY, "place: ", "place: \"", count=1)
+    edit(seed_copy / IMPUNITY, "place: ", 'place: "', count=1)
 
     result = await cms("seed", str(seed_copy))
 

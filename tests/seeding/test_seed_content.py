@@ -31,7 +31,10 @@ COMMITTEES = {
 # slug: (committee, dates, place, {person: role})
 EVENTS: dict[str, tuple[str, list[date], str | None, dict[str, str]]] = {
     "solidarity-with-afghanistan-protest": (
-        "justice-corner", [date(2021, 8, 28)], "In front of the Parliament House", {}
+        "justice-corner",
+        [date(2021, 8, 28)],
+        "In front of the Parliament House",
+        {},
     ),
     "holocaust-memorial-day-event-2021": (
         "immigration",
@@ -40,7 +43,10 @@ EVENTS: dict[str, tuple[str, list[date], str | None, dict[str, str]]] = {
         {"sacha-kester": "interviewee", "susanna-kester": "guest", "joanna-michlic": "speaker"},
     ),
     "celebrating-youth-skills-day": (
-        "youth-action", [date(2021, 7, 15)], "Instagram Live", {"jude-daniel-smith": "interviewee"}
+        "youth-action",
+        [date(2021, 7, 15)],
+        "Instagram Live",
+        {"jude-daniel-smith": "interviewee"},
     ),
     "impunity-an-unchanging-rule-in-turkey": (
         "human-rights-defenders",
@@ -74,7 +80,10 @@ EVENTS: dict[str, tuple[str, list[date], str | None, dict[str, str]]] = {
         {"nomhle-senene": "guest", "jerome-foster-ii": "guest"},
     ),
     "neighbourhood-clean-up-day": (
-        "environmental-rights", [date(2021, 4, 4)], "Parks and streets", {}
+        "environmental-rights",
+        [date(2021, 4, 4)],
+        "Parks and streets",
+        {},
     ),
     "magnitsky-sanctions-workshops": (
         "human-rights-defenders",

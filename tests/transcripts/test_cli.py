@@ -104,7 +104,12 @@ async def test_recording_picks_the_recording_by_title(cms: CmsRunner, db: Databa
     await make_event(slug="harbour-lights-forum", recordings=["Morning", "Afternoon"])
 
     result = await cms(
-        "transcripts", "import", "--event", "harbour-lights-forum", "--recording", "Afternoon",
+        "transcripts",
+        "import",
+        "--event",
+        "harbour-lights-forum",
+        "--recording",
+        "Afternoon",
         str(HARBOUR_VTT),
     )
 
@@ -144,8 +149,13 @@ async def test_set_url_gives_a_recording_its_url_and_list_shows_it(
     (morning, afternoon) = await Recording.all().order_by("position")
 
     result = await cms(
-        "recordings", "set-url", "--event", "harbour-lights-forum",
-        "--recording", to_base64("Recording", afternoon.id), "https://video.example.org/pm",
+        "recordings",
+        "set-url",
+        "--event",
+        "harbour-lights-forum",
+        "--recording",
+        to_base64("Recording", afternoon.id),
+        "https://video.example.org/pm",
     )
 
     assert result.exit_code == 0, result.output
@@ -159,8 +169,13 @@ async def test_set_url_gives_a_recording_its_url_and_list_shows_it(
         f"2. 'Afternoon'  url: https://video.example.org/pm  id: {ids[1]}",
     ]
     by_url = await cms(
-        "transcripts", "import", "--event", "harbour-lights-forum",
-        "--recording", "https://video.example.org/pm", str(HARBOUR_VTT),
+        "transcripts",
+        "import",
+        "--event",
+        "harbour-lights-forum",
+        "--recording",
+        "https://video.example.org/pm",
+        str(HARBOUR_VTT),
     )
     assert "Recording 'Afternoon'" in by_url.output
 
@@ -174,7 +189,12 @@ async def test_set_url_refuses_a_bad_url_and_an_unknown_recording(
         "recordings", "set-url", "--event", "harbour-lights-forum", "javascript:alert(1)"
     )
     unknown = await cms(
-        "recordings", "set-url", "--event", "harbour-lights-forum", "--recording", "Evening",
+        "recordings",
+        "set-url",
+        "--event",
+        "harbour-lights-forum",
+        "--recording",
+        "Evening",
         "https://video.example.org/pm",
     )
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from pypika_tortoise import Field, Order
 from pypika_tortoise.analytics import DenseRank, RowNumber
-from pypika_tortoise.terms import Term
+from pypika_tortoise.enums import Order
+from pypika_tortoise.terms import Field, Term
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 
 async def first_ids_per_group(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     group: Term,
     item: Term,

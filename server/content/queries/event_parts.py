@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from pypika_tortoise import Order, Table
+from pypika_tortoise.enums import Order
+from pypika_tortoise.queries import Table
 
 from server.auth.viewer import Viewer
 from server.content.models import (

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from pypika_tortoise import Order, Table
+from pypika_tortoise.enums import Order
+from pypika_tortoise.queries import Table
 from pypika_tortoise.terms import Term
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet

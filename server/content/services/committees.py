@@ -130,11 +130,15 @@ async def delete_committee(viewer: Viewer, slug: str, *, version: int | None = N
         committee = await editing.claim_by_slug(Committee, "committee", slug, version)
         events = await Event.filter(committee_id=committee.id).count()
         if events:
-            raise ValidationFailed([FieldError(
-                "slug",
-                f"{committee.name} still runs {events} event(s); move or delete them first",
-                ErrorCode.IN_USE,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "slug",
+                        f"{committee.name} still runs {events} event(s); move or delete them first",
+                        ErrorCode.IN_USE,
+                    )
+                ]
+            )
         # Before the seats go: the members' documents list the committee.
         await outbox.mark_committee_dependents(committee.id)
         await committee.delete()

@@ -125,7 +125,7 @@ async def update(
     data = kind.normalise(change(current))
     lookup = DatabaseLookup()
     errors = await kind.validate(data, lookup=lookup)
-    if data.slug != existing.slug:  # type: ignore[attr-defined]
+    if data.slug != existing.slug:  # type: ignore[attr-defined]  # every kind has a slug
         errors += await _slug_taken(kind, data.slug, errors)
     if errors:
         raise ValidationFailed(errors)

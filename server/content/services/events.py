@@ -174,7 +174,10 @@ async def validate_event(data: EventInput, *, lookup: SlugLookup | None = None) 
         lookup,
         Organisation,
         "organisation",
-        [(f"organisations[{i}].organisation", o.organisation) for i, o in enumerate(data.organisations)],
+        [
+            (f"organisations[{i}].organisation", o.organisation)
+            for i, o in enumerate(data.organisations)
+        ],
     )
     return check.errors
 
@@ -231,7 +234,10 @@ async def write_event(
             await sync_children(
                 EventTopic,
                 parent,
-                [{"topic_id": topic_ids[slug], "position": i} for i, slug in enumerate(data.topics)],
+                [
+                    {"topic_id": topic_ids[slug], "position": i}
+                    for i, slug in enumerate(data.topics)
+                ],
                 key=("topic_id",),
             ),
             await sync_children(

@@ -228,4 +228,4 @@ class RecordingPatch:
 def apply_patch(current: InputT, patch: Any) -> InputT:
     """`current` with every field the patch gives replaced by the patch's value."""
     given = {f.name: getattr(patch, f.name) for f in fields(patch)}
-    return replace(current, **{name: value for name, value in given.items() if value is not UNSET})  # type: ignore[type-var]
+    return replace(current, **{name: value for name, value in given.items() if value is not UNSET})  # type: ignore[type-var]  # inputs are dataclasses

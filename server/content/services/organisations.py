@@ -98,12 +98,16 @@ async def delete_organisation(
         people = await PersonAffiliation.filter(organisation_id=organisation.id).count()
         events = await EventOrganisation.filter(organisation_id=organisation.id).count()
         if people or events:
-            raise ValidationFailed([FieldError(
-                "slug",
-                f"{organisation.name} is still named in {people} affiliation(s) and by "
-                f"{events} event(s); remove it from them first",
-                ErrorCode.IN_USE,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "slug",
+                        f"{organisation.name} is still named in {people} affiliation(s) and by "
+                        f"{events} event(s); remove it from them first",
+                        ErrorCode.IN_USE,
+                    )
+                ]
+            )
         await outbox.mark_organisation_dependents(organisation.id)
         await organisation.delete()
     return organisation

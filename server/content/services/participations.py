@@ -47,11 +47,15 @@ async def add_participant(
 
     def add(current: EventInput) -> EventInput:
         if _key(participant) in {_key(p) for p in current.participants}:
-            raise ValidationFailed([FieldError(
-                "participant",
-                f"{_describe(_key(participant))} already takes part in the event",
-                ErrorCode.DUPLICATE,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "participant",
+                        f"{_describe(_key(participant))} already takes part in the event",
+                        ErrorCode.DUPLICATE,
+                    )
+                ]
+            )
         count = len(current.participants)
         at = count if position is None else min(max(0, position), count)
         inserted_at.append(at)
@@ -91,11 +95,15 @@ async def reorder_participants(
         by_key = {_key(p): p for p in current.participants}
         if sorted(order) != sorted(by_key) or len(set(order)) != len(order):
             named = ", ".join(_describe(k) for k in by_key) or "none"
-            raise ValidationFailed([FieldError(
-                "participants",
-                f"must name each of the event's {len(by_key)} participants exactly once ({named})",
-                ErrorCode.INVALID,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "participants",
+                        f"must name each of the event's {len(by_key)} participants exactly once ({named})",
+                        ErrorCode.INVALID,
+                    )
+                ]
+            )
         return replace(current, participants=[by_key[key] for key in order])
 
     return await edit_event(viewer, event_slug, reorder, version=version)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from tortoise.transactions import in_transaction
 
 from server.auth.viewer import Viewer
+from server.columns import column
 from server.content.errors import ErrorCode, FieldError, ValidationFailed
 from server.content.models import (
     Committee,
@@ -168,18 +169,22 @@ async def delete_person(
     require_writer(viewer)
     async with in_transaction():
         person = await editing.claim_by_slug(Person, "person", slug, version)
-        taking_part = Participation.filter(person_id=person.id).values_list("event_id", flat=True)
-        event_ids: list[int] = sorted(set(await taking_part))  # type: ignore[arg-type]
-        committee_ids: list[int] = await CommitteeMember.filter(  # type: ignore[assignment]
-            person_id=person.id
-        ).values_list("committee_id", flat=True)
+        taking_part = Participation.filter(person_id=person.id)
+        event_ids: list[int] = sorted(set(await column(taking_part, "event_id")))
+        committee_ids: list[int] = await column(
+            CommitteeMember.filter(person_id=person.id), "committee_id"
+        )
         if (event_ids or committee_ids) and not force:
-            raise ValidationFailed([FieldError(
-                "force",
-                f"{person.name} still takes part in {len(event_ids)} event(s) and sits on "
-                f"{len(committee_ids)} committee(s); pass force to remove those too",
-                ErrorCode.IN_USE,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "force",
+                        f"{person.name} still takes part in {len(event_ids)} event(s) and sits on "
+                        f"{len(committee_ids)} committee(s); pass force to remove those too",
+                        ErrorCode.IN_USE,
+                    )
+                ]
+            )
         await outbox.mark_person_and_dependents(person.id)
         await Participation.filter(person_id=person.id).delete()
         await CommitteeMember.filter(person_id=person.id).delete()

@@ -132,7 +132,7 @@ async def record_revision(
             event_slug=data.slug,
             number=latest.number + 1 if latest else 1,
             action=action,
-            actor=viewer.name[: EventRevision._meta.fields_map["actor"].max_length],  # type: ignore[attr-defined]
+            actor=viewer.name[: EventRevision._meta.fields_map["actor"].max_length],  # type: ignore[attr-defined]  # a CharField
             snapshot=event_snapshot(data),
         )
     except IntegrityError as error:  # another writer took the number: only without a version

@@ -7,6 +7,7 @@ Event recordings are left out (None): the API edits them one by one.
 
 from __future__ import annotations
 
+from server.columns import column
 from server.content.models import (
     Committee,
     CommitteeMember,
@@ -81,13 +82,11 @@ async def stored_committee(row: Committee) -> CommitteeInput:
 async def stored_event(row: Event) -> EventInput:
     """The stored event, with its dates, participants, topics and partners, as an input."""
     parent = {"event_id": row.id}
-    dates = await EventSession.filter(**parent).order_by(*_ORDER).values_list("date", flat=True)
+    dates = await column(EventSession.filter(**parent).order_by(*_ORDER), "date")
     participations = (
         await Participation.filter(**parent).order_by(*_ORDER).prefetch_related("person")
     )
-    topics = (
-        await EventTopic.filter(**parent).order_by(*_ORDER).values_list("topic__slug", flat=True)
-    )
+    topics = await column(EventTopic.filter(**parent).order_by(*_ORDER), "topic__slug")
     partners = (
         await EventOrganisation.filter(**parent)
         .order_by(*_ORDER)
@@ -107,14 +106,14 @@ async def stored_event(row: Event) -> EventInput:
     return EventInput(
         slug=row.slug,
         title=row.title,
-        dates=list(dates),  # type: ignore[arg-type]
+        dates=list(dates),
         status=row.status,
-        committee=committee,  # type: ignore[arg-type]
+        committee=committee,  # type: ignore[arg-type]  # one row's flat value, typed as a tuple
         summary=row.summary,
         place=row.place,
         format=row.format,
         platform=row.platform,
-        topics=list(topics),  # type: ignore[arg-type]
+        topics=list(topics),
         image=None if image == ImageInput() else image,
         participants=[
             ParticipantInput(

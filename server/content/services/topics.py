@@ -88,11 +88,15 @@ async def delete_topic(viewer: Viewer, slug: str, *, version: int | None = None)
         topic = await editing.claim_by_slug(Topic, "topic", slug, version)
         tagged = await EventTopic.filter(topic_id=topic.id).count()
         if tagged:
-            raise ValidationFailed([FieldError(
-                "slug",
-                f"{topic.name} still tags {tagged} event(s); remove it from them first",
-                ErrorCode.IN_USE,
-            )])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "slug",
+                        f"{topic.name} still tags {tagged} event(s); remove it from them first",
+                        ErrorCode.IN_USE,
+                    )
+                ]
+            )
         await outbox.mark_topic_dependents(topic.id)
         await topic.delete()
     return topic

@@ -46,8 +46,8 @@ def is_versioned(model: type[Model]) -> bool:
 
 def check_version(row: Model, version: int) -> None:
     """Raises StaleVersion, before any work is done, when `row` is no longer at `version`."""
-    if row.version != version:  # type: ignore[attr-defined]
-        raise StaleVersion(type(row).__name__.lower(), version, row.version)  # type: ignore[attr-defined]
+    if row.version != version:  # type: ignore[attr-defined]  # a versioned model
+        raise StaleVersion(type(row).__name__.lower(), version, row.version)  # type: ignore[attr-defined]  # as above
 
 
 async def claim_version(model: type[Model], row_id: int, version: int) -> int:
@@ -59,7 +59,7 @@ async def claim_version(model: type[Model], row_id: int, version: int) -> int:
     current = await model.filter(id=row_id).first().values_list("version", flat=True)
     if current is None:
         raise NotFound(model.__name__.lower(), str(row_id), key="id")
-    raise StaleVersion(model.__name__.lower(), version, current)  # type: ignore[arg-type]
+    raise StaleVersion(model.__name__.lower(), version, current)  # type: ignore[arg-type]  # an int, not a tuple
 
 
 async def save_row(
@@ -146,11 +146,11 @@ async def sync_children(
     to_update: list[tuple[Model, Mapping[str, Any]]] = []
     to_create: list[Model] = []
     for values in desired:
-        row = by_key.pop(tuple(values[name] for name in key), None)
-        if row is None:
+        existing = by_key.pop(tuple(values[name] for name in key), None)
+        if existing is None:
             to_create.append(model(**parent, **values))
         else:
-            to_update.append((row, values))
+            to_update.append((existing, values))
     extra.extend(by_key.values())
 
     changed = False
