@@ -22,6 +22,7 @@ from schema.content.prefetch import now_or_later
 from schema.context import Context
 from schema.pagination import NestedFirst, nested_limit
 from server.content import models
+from server.content.queries import rows
 from server.content.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class Topic(relay.Node):
     version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
-    def from_row(cls, row: models.Topic) -> Topic:
+    def from_row(cls, row: models.Topic | rows.TopicRow) -> Topic:
         return cls(id=row.id, slug=row.slug, name=row.name, version=row.version)
 
     @classmethod
@@ -140,7 +141,7 @@ class Person(relay.Node):
     version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
-    def from_row(cls, row: models.Person) -> Person:
+    def from_row(cls, row: models.Person | rows.PersonRow) -> Person:
         links = [
             Link(label=str(link.get("label") or link["url"]), url=str(link["url"]))
             for link in row.links
@@ -201,7 +202,7 @@ class Committee(relay.Node):
     version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
-    def from_row(cls, row: models.Committee) -> Committee:
+    def from_row(cls, row: models.Committee | rows.CommitteeRow) -> Committee:
         return cls(
             id=row.id,
             slug=row.slug,
@@ -244,7 +245,7 @@ class Participation:
     event_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: models.Participation) -> Participation:
+    def from_row(cls, row: models.Participation | rows.ParticipationRow) -> Participation:
         return cls(
             role=row.role,
             affiliation=row.affiliation,
@@ -429,7 +430,7 @@ class Event(relay.Node):
         return [EventRevision.from_row(row) for row in rows]
 
 
-def _person(row: models.Person | None) -> Person:
+def _person(row: rows.PersonRow | None) -> Person:
     assert row is not None, "a participant's person is protected from deletion"
     return Person.from_row(row)
 
@@ -439,16 +440,16 @@ def _partner(row: models.Organisation | None) -> Organisation:
     return Organisation.from_row(row)
 
 
-def _committee(row: models.Committee | None) -> Committee | None:
+def _committee(row: rows.CommitteeRow | None) -> Committee | None:
     return Committee.from_row(row) if row else None
 
 
-def _participations(rows: list[models.Participation]) -> list[Participation]:
-    return [Participation.from_row(row) for row in rows]
+def _participations(found: list[rows.ParticipationRow]) -> list[Participation]:
+    return [Participation.from_row(row) for row in found]
 
 
-def _topics(rows: list[models.Topic]) -> list[Topic]:
-    return [Topic.from_row(row) for row in rows]
+def _topics(found: list[rows.TopicRow]) -> list[Topic]:
+    return [Topic.from_row(row) for row in found]
 
 
 def _recordings(rows: list[models.Recording]) -> list[Recording]:
