@@ -35,12 +35,13 @@ from strawberry.types.execution import PreExecutionError
 
 from schema.context import Context
 from schema.persisted_queries import PersistedQueries, PersistedQueryError
-from schema.response_cache import ResponseCache, is_query
+from schema.response_cache import ResponseCache, is_cacheable
 from server.content.generation import current_generation
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 _CACHEABLE = "cms.response_cacheable"
-"""Set in the request's scope when its answer may be kept: a query that ran without errors."""
+"""Set in the request's scope when its answer may be kept: a query of the database that ran
+without errors (see response_cache.py)."""
 JSON = "application/json"
 
 
@@ -196,7 +197,7 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             self.response_cache is not None
             and not result.errors
             and request_data.query
-            and is_query(request_data.query, request_data.operation_name)
+            and is_cacheable(request_data.query, request_data.operation_name)
         ):
             request.scope[_CACHEABLE] = True
         return result

@@ -10,7 +10,10 @@ pays one read of one row by key, never a stale answer.
 
 Only anonymous GET and POST requests with a body of known, modest length are looked
 up; only complete answers to queries (no errors, not a mutation) are kept. Requests
-with a token never touch the cache: what they see depends on who they are.
+with a token never touch the cache: what they see depends on who they are. Nor do
+documents that ask for `search`: its answers come from the search engine, whose
+index changes without any write to the database (the worker syncing, a rebuild, an
+index deleted on disk), so no generation can vouch for them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,20 @@ import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from collections.abc import Iterable
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationType,
+    SelectionNode,
+    get_operation_ast,
+    parse,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -33,6 +49,9 @@ MAX_KEY_BYTES = 16_384
 
 Key = tuple[str, str, bytes]
 
+UNCACHED_ROOT_FIELDS = frozenset({"search"})
+"""Root fields answered from somewhere the content generation does not cover."""
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -42,13 +61,37 @@ class _Entry:
 
 
 @functools.lru_cache(maxsize=256)
-def is_query(document: str, operation_name: str | None) -> bool:
-    """Whether the operation the request runs is a query (not a mutation or subscription)."""
+def is_cacheable(document: str, operation_name: str | None) -> bool:
+    """Whether the operation the request runs is a query that reads only the database."""
     try:
-        operation = get_operation_ast(parse(document, no_location=True), operation_name)
+        parsed = parse(document, no_location=True)
     except GraphQLError:
         return False
-    return operation is not None and operation.operation is OperationType.QUERY
+    operation = get_operation_ast(parsed, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return False
+    roots = _root_field_names(parsed, operation.selection_set.selections, set())
+    return not roots & UNCACHED_ROOT_FIELDS
+
+
+def _root_field_names(
+    document: DocumentNode, selections: Iterable[SelectionNode], seen: set[str]
+) -> set[str]:
+    names: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, FieldNode):
+            names.add(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            names |= _root_field_names(document, selection.selection_set.selections, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            for definition in document.definitions:
+                if (
+                    isinstance(definition, FragmentDefinitionNode)
+                    and definition.name.value == selection.name.value
+                ):
+                    names |= _root_field_names(document, definition.selection_set.selections, seen)
+    return names
 
 
 class ResponseCache:

@@ -3,8 +3,9 @@
 One row, `content_generation (id = 1)`, is bumped by triggers on every table whose
 rows a reader can see (all but `api_token`), in the writing transaction itself, so
 the new number becomes visible exactly when the write does, to every process on the
-database, whatever made the write: the API, `cms seed`, an import, the search worker
-(its outbox, `index_marker`, decides what search leaves out). A reader that reads the
+database, whatever made the write: the API, `cms seed`, an import, SQL by hand. The
+search worker's outbox (`index_marker`) is left out: what it changes is visible only
+through search, whose answers come from the engine and are never cached. A reader that reads the
 generation before reading content never sees content older than that generation,
 which is what lets answers be cached by it (schema/response_cache.py).
 
@@ -23,10 +24,10 @@ TABLE = "content_generation"
 
 WATCHED_TABLES = (
     "committee", "committee_member", "event", "event_organisation", "event_revision",
-    "event_session", "event_topic", "index_marker", "organisation", "participation",
+    "event_session", "event_topic", "organisation", "participation",
     "person", "person_affiliation", "recording", "topic", "transcript", "transcript_segment",
 )
-"""Every table a read can see; `api_token` is left out (a token's use is no content)."""
+"""Every table of content; not `api_token` (a token's use is no content) nor `index_marker`."""
 
 _CREATE_TABLE = (
     f'CREATE TABLE "{TABLE}" ("id" INT NOT NULL PRIMARY KEY, "value" BIGINT NOT NULL)'
