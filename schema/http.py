@@ -97,8 +97,12 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
                 request, negotiate(request.headers.get("accept"))
             )
             if key is not None:
-                # Read before the content is: the answer is then at least this new.
-                generation = await current_generation(database.connection())
+                try:
+                    # Read before the content is: the answer is then at least this new.
+                    generation = await current_generation(database.connection())
+                except Exception:  # noqa: BLE001 - the request itself meets and reports it
+                    key = None
+            if key is not None and generation is not None:
                 cached = self.response_cache.get(key, generation)
                 if cached is not None:
                     await cached(scope, receive, send)
