@@ -21,6 +21,7 @@ from server.auth.authentication import token_authentication
 from server.cors import cors_middleware
 from server.database import Database
 from server.indexing import outbox
+from server.memory import freeze_startup_heap
 from server.settings import Environment, Settings
 
 logger = logging.getLogger(__name__)
@@ -113,6 +114,8 @@ def create_app(
             await database.open(shared_across_tasks=True)
         try:
             async with search_runtime(settings, search_backend) as search:
+                if owns_database:  # a server process, not a test holding its own database
+                    freeze_startup_heap()
                 yield {"settings": settings, "database": database, "search": search}
         finally:
             if owns_database:

@@ -11,7 +11,9 @@ What this adds to the stock view:
   several operations, is such a request error (see limits/operation_name.py);
 - request-level errors (bad JSON, bad parameters, a mutation over GET, which is
   405) are GraphQL-shaped JSON, never a plain-text body or a 500;
-- Automatic Persisted Queries, when given a `PersistedQueries` store.
+- Automatic Persisted Queries, when given a `PersistedQueries` store;
+- answers to anonymous reads from a `ResponseCache`, when given one, while the
+  content generation they were computed at is current (see response_cache.py).
 """
 
 from __future__ import annotations
@@ -33,8 +35,13 @@ from strawberry.types.execution import PreExecutionError
 
 from schema.context import Context
 from schema.persisted_queries import PersistedQueries, PersistedQueryError
+from schema.response_cache import ResponseCache, is_cacheable
+from server.content.generation import current_generation
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+_CACHEABLE = "cms.response_cacheable"
+"""Set in the request's scope when its answer may be kept: a query of the database that ran
+without errors (see response_cache.py)."""
 JSON = "application/json"
 
 
@@ -76,16 +83,42 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
     """Strawberry's ASGI view, speaking the GraphQL-over-HTTP specification (see the module)."""
 
     persisted_queries: PersistedQueries | None = None
+    response_cache: ResponseCache | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        key = generation = None
+        database = getattr(request.state, "database", None)
+        if self.response_cache is not None and database is not None:
+            key = await self.response_cache.key_for(
+                request, negotiate(request.headers.get("accept"))
+            )
+            if key is not None:
+                try:
+                    # Read before the content is: the answer is then at least this new.
+                    generation = await current_generation(database.connection())
+                except Exception:  # noqa: BLE001 - the request itself meets and reports it
+                    key = None
+            if key is not None and generation is not None:
+                cached = self.response_cache.get(key, generation)
+                if cached is not None:
+                    await cached(scope, receive, send)
+                    return
         try:
             response = await self.run(request)
         except HTTPException as error:
             response = self.error_response(request, error.status_code, error.reason)
+        if (
+            key is not None
+            and generation is not None
+            and scope.get(_CACHEABLE)
+            and response.status_code == 200
+        ):
+            assert self.response_cache is not None
+            self.response_cache.put(key, generation, response)
         await response(scope, receive, send)
 
     def error_response(self, request: Request, status_code: int, message: str) -> Response:
@@ -164,6 +197,13 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         if digest is not None and request_data.query and not is_request_error(result):
             assert self.persisted_queries is not None
             self.persisted_queries.remember(digest, request_data.query)
+        if (
+            self.response_cache is not None
+            and not result.errors
+            and request_data.query
+            and is_cacheable(request_data.query, request_data.operation_name)
+        ):
+            request.scope[_CACHEABLE] = True
         return result
 
     def _with_persisted_query(

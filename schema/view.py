@@ -12,6 +12,7 @@ from schema.api import build_schema
 from schema.context import Context
 from schema.http import GraphQLOverHTTP
 from schema.persisted_queries import PersistedQueries
+from schema.response_cache import ResponseCache
 from server.auth.authentication import viewer_of
 from server.settings import Settings
 
@@ -23,6 +24,7 @@ class GraphQLApp(GraphQLOverHTTP):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None)
         self.settings = settings
         self.persisted_queries = PersistedQueries() if settings.persisted_queries else None
+        self.response_cache = ResponseCache() if settings.response_cache else None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

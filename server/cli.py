@@ -18,11 +18,18 @@ if TYPE_CHECKING:
     from server.seeding import ExportReport, SeedReport
 
 
+async def _migrate(settings: Settings) -> None:
+    database = Database.from_settings(settings)
+    await database.migrate()
+    async with database:
+        await database.refresh_statistics()
+
+
 @click.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     settings = Settings()
-    asyncio.run(Database.from_settings(settings).migrate())
+    asyncio.run(_migrate(settings))
     click.echo(f"Database is up to date: {settings.resolved_database_url}")
 
 
@@ -64,7 +71,10 @@ async def _seed(settings: Settings, path: Path, dry_run: bool, prune: bool) -> S
     async with Database.from_settings(settings) as database:
         await require_schema(database)
         with _progress_bar("Seeding") as progress:
-            return await seed_directory(path, dry_run=dry_run, prune=prune, progress=progress)
+            report = await seed_directory(path, dry_run=dry_run, prune=prune, progress=progress)
+        if not dry_run:
+            await database.refresh_statistics()
+        return report
 
 
 @click.command()

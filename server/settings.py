@@ -71,6 +71,10 @@ class Settings(BaseSettings):
         default=True,
         description="Accept Automatic Persisted Queries (a sha256Hash for a document).",
     )
+    response_cache: bool = Field(
+        default=True,
+        description="Keep answers to anonymous queries until the next committed write to content.",
+    )
     # Deep enough for any page the site renders (events → edges → node → participants
     # → person → events → topics → name is 8); introspection is not counted.
     graphql_max_depth: int = Field(default=12, ge=1, description="The deepest selection.")

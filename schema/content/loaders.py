@@ -18,7 +18,7 @@ from strawberry.dataloader import DataLoader
 
 from server.auth.viewer import Viewer
 from server.content import models, queries
-from server.content.queries import Page, PageRequest
+from server.content.queries import Page, PageRequest, rows
 from server.transcripts import queries as transcript_queries
 
 Row = TypeVar("Row")
@@ -82,15 +82,15 @@ class ContentLoaders:
     """Every content loader of one request."""
 
     event_by_id: DataLoader[int, models.Event | None]
-    person_by_id: DataLoader[int, models.Person | None]
-    committee_by_id: DataLoader[int, models.Committee | None]
+    person_by_id: DataLoader[int, rows.PersonRow | None]
+    committee_by_id: DataLoader[int, rows.CommitteeRow | None]
     topic_by_id: DataLoader[int, models.Topic | None]
     organisation_by_id: DataLoader[int, models.Organisation | None]
     recording_by_id: DataLoader[int, models.Recording | None]
 
     dates_by_event: DataLoader[int, list[date]]
-    participations_by_event: DataLoader[int, list[models.Participation]]
-    topics_by_event: DataLoader[int, list[models.Topic]]
+    participations_by_event: DataLoader[int, list[rows.ParticipationRow]]
+    topics_by_event: DataLoader[int, list[rows.TopicRow]]
     organisations_by_event: DataLoader[int, list[models.EventOrganisation]]
     recordings_by_event: DataLoader[int, list[models.Recording]]
     affiliations_by_person: DataLoader[int, list[models.PersonAffiliation]]

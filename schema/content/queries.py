@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from schema.content.filters import EventFilterInput
+from schema.content.prefetch import prefetch_events, selected, under
 from schema.content.sorters import EventOrderInput
 from schema.content.types import Committee, Event, Organisation, Person, Topic
 from schema.context import Context
@@ -34,7 +35,10 @@ class ContentQuery:
     @strawberry.field(description="The event with this slug; null when missing or unpublished.")
     async def event(self, info: strawberry.Info[Context], slug: Slug) -> Event | None:
         row = await queries.get_event_by_slug(info.context.viewer, slug)
-        return Event.from_row(row) if row else None
+        if row is None:
+            return None
+        await prefetch_events(info, [row], selected(info))
+        return Event.from_row(row)
 
     @strawberry.field(description="The person with this slug.")
     async def person(self, info: strawberry.Info[Context], slug: Slug) -> Person | None:
@@ -77,6 +81,8 @@ class ContentQuery:
             order_by.to_order() if order_by else None,
             page_request(info.context.settings, first=first, after=after, last=last, before=before),
         )
+        nodes = under(selected(info), "edges", "node") + under(selected(info), "nodes")
+        await prefetch_events(info, page.rows, nodes)
         return Connection.from_page(page, Event.from_row)
 
     @strawberry.field(description="People, by name.")

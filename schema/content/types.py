@@ -18,9 +18,11 @@ from strawberry.dataloader import DataLoader
 
 from schema.content.enums import EventFormat, EventStatus, ParticipantRole, Platform
 from schema.content.revisions import EventRevision
+from schema.content.prefetch import now_or_later
 from schema.context import Context
 from schema.pagination import NestedFirst, nested_limit
 from server.content import models
+from server.content.queries import rows
 from server.content.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -93,7 +95,7 @@ class Topic(relay.Node):
     version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
-    def from_row(cls, row: models.Topic) -> Topic:
+    def from_row(cls, row: models.Topic | rows.TopicRow) -> Topic:
         return cls(id=row.id, slug=row.slug, name=row.name, version=row.version)
 
     @classmethod
@@ -139,7 +141,7 @@ class Person(relay.Node):
     version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
-    def from_row(cls, row: models.Person) -> Person:
+    def from_row(cls, row: models.Person | rows.PersonRow) -> Person:
         links = [
             Link(label=str(link.get("label") or link["url"]), url=str(link["url"]))
             for link in row.links
@@ -200,7 +202,7 @@ class Committee(relay.Node):
     version: int = strawberry.field(description=VERSION_DESCRIPTION)
 
     @classmethod
-    def from_row(cls, row: models.Committee) -> Committee:
+    def from_row(cls, row: models.Committee | rows.CommitteeRow) -> Committee:
         return cls(
             id=row.id,
             slug=row.slug,
@@ -243,7 +245,7 @@ class Participation:
     event_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: models.Participation) -> Participation:
+    def from_row(cls, row: models.Participation | rows.ParticipationRow) -> Participation:
         return cls(
             role=row.role,
             affiliation=row.affiliation,
@@ -253,10 +255,8 @@ class Participation:
         )
 
     @strawberry.field(description="Who took part.")
-    async def person(self, info: strawberry.Info[Context]) -> Person:
-        row = await info.context.loaders.person_by_id.load(self.person_id)
-        assert row is not None, "a participant's person is protected from deletion"
-        return Person.from_row(row)
+    def person(self, info: strawberry.Info[Context]) -> Person:
+        return now_or_later(info.context.loaders.person_by_id.load(self.person_id), _person)
 
     @strawberry.field(description="The event the person took part in.")
     async def event(self, info: strawberry.Info[Context]) -> Event | None:
@@ -270,10 +270,9 @@ class EventOrganisation:
     organisation_id: strawberry.Private[int]
 
     @strawberry.field(description="The organisation.")
-    async def organisation(self, info: strawberry.Info[Context]) -> Organisation:
-        row = await info.context.loaders.organisation_by_id.load(self.organisation_id)
-        assert row is not None, "a partner organisation is protected from deletion"
-        return Organisation.from_row(row)
+    def organisation(self, info: strawberry.Info[Context]) -> Organisation:
+        loaded = info.context.loaders.organisation_by_id.load(self.organisation_id)
+        return now_or_later(loaded, _partner)
 
 
 @strawberry.type(description="A recording of (part of) an event.")
@@ -390,39 +389,37 @@ class Event(relay.Node):
     def outcomes_html(self) -> str | None:
         return None if self.outcomes is None else render_markdown(self.outcomes)
 
+    # The relations below return their value directly when the root field prefetched
+    # it (schema/content/prefetch.py), and an awaitable of it otherwise.
+
     @strawberry.field(description="The date of each session, in order; most events have one.")
-    async def dates(self, info: strawberry.Info[Context]) -> list[date]:
-        return await info.context.loaders.dates_by_event.load(self.id)
+    def dates(self, info: strawberry.Info[Context]) -> list[date]:
+        return now_or_later(info.context.loaders.dates_by_event.load(self.id), list)
 
     @strawberry.field(description="The committee that ran the event, if any.")
-    async def committee(self, info: strawberry.Info[Context]) -> Committee | None:
+    def committee(self, info: strawberry.Info[Context]) -> Committee | None:
         if self.committee_id is None:
             return None
-        row = await info.context.loaders.committee_by_id.load(self.committee_id)
-        return Committee.from_row(row) if row else None
+        loaded = info.context.loaders.committee_by_id.load(self.committee_id)
+        return now_or_later(loaded, _committee)
 
     @strawberry.field(description="Who took part and how, in the order editors gave.")
-    async def participants(self, info: strawberry.Info[Context]) -> list[Participation]:
-        rows = await info.context.loaders.participations_by_event.load(self.id)
-        return [Participation.from_row(row) for row in rows]
+    def participants(self, info: strawberry.Info[Context]) -> list[Participation]:
+        loaded = info.context.loaders.participations_by_event.load(self.id)
+        return now_or_later(loaded, _participations)
 
     @strawberry.field(description="The event's topics, in the order editors gave.")
-    async def topics(self, info: strawberry.Info[Context]) -> list[Topic]:
-        return [
-            Topic.from_row(row) for row in await info.context.loaders.topics_by_event.load(self.id)
-        ]
+    def topics(self, info: strawberry.Info[Context]) -> list[Topic]:
+        return now_or_later(info.context.loaders.topics_by_event.load(self.id), _topics)
 
     @strawberry.field(description="Recordings of the event, in order.")
-    async def recordings(self, info: strawberry.Info[Context]) -> list[Recording]:
-        rows = await info.context.loaders.recordings_by_event.load(self.id)
-        return [Recording.from_row(row) for row in rows]
+    def recordings(self, info: strawberry.Info[Context]) -> list[Recording]:
+        return now_or_later(info.context.loaders.recordings_by_event.load(self.id), _recordings)
 
     @strawberry.field(description="Partner organisations and the part each played, in order.")
-    async def organisations(self, info: strawberry.Info[Context]) -> list[EventOrganisation]:
-        rows = await info.context.loaders.organisations_by_event.load(self.id)
-        return [
-            EventOrganisation(role=row.role, organisation_id=row.organisation_id) for row in rows
-        ]
+    def organisations(self, info: strawberry.Info[Context]) -> list[EventOrganisation]:
+        loaded = info.context.loaders.organisations_by_event.load(self.id)
+        return now_or_later(loaded, _event_organisations)
 
     @strawberry.field(
         description="Every change to the event, oldest first, with who made it and a snapshot; "
@@ -431,3 +428,33 @@ class Event(relay.Node):
     async def revisions(self, info: strawberry.Info[Context]) -> list[EventRevision]:
         rows = await info.context.loaders.revisions_by_event.load(self.id)
         return [EventRevision.from_row(row) for row in rows]
+
+
+def _person(row: rows.PersonRow | None) -> Person:
+    assert row is not None, "a participant's person is protected from deletion"
+    return Person.from_row(row)
+
+
+def _partner(row: models.Organisation | None) -> Organisation:
+    assert row is not None, "a partner organisation is protected from deletion"
+    return Organisation.from_row(row)
+
+
+def _committee(row: rows.CommitteeRow | None) -> Committee | None:
+    return Committee.from_row(row) if row else None
+
+
+def _participations(found: list[rows.ParticipationRow]) -> list[Participation]:
+    return [Participation.from_row(row) for row in found]
+
+
+def _topics(found: list[rows.TopicRow]) -> list[Topic]:
+    return [Topic.from_row(row) for row in found]
+
+
+def _recordings(rows: list[models.Recording]) -> list[Recording]:
+    return [Recording.from_row(row) for row in rows]
+
+
+def _event_organisations(rows: list[models.EventOrganisation]) -> list[EventOrganisation]:
+    return [EventOrganisation(role=row.role, organisation_id=row.organisation_id) for row in rows]

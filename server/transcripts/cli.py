@@ -33,9 +33,11 @@ async def _import(
 ) -> TranscriptImport:
     async with Database.from_settings(settings) as database:
         await require_schema(database)
-        return await import_transcript(
+        imported = await import_transcript(
             SYSTEM, event, file, recording=recording, recording_url=recording_url, language=language
         )
+        await database.refresh_statistics()
+        return imported
 
 
 @transcripts.command("import")

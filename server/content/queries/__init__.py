@@ -6,7 +6,6 @@ so that what a viewer may see is decided here and nowhere else.
 
 from server.content.queries.directory import (
     affiliations_by_person_ids,
-    committees_by_ids,
     get_committee_by_slug,
     get_organisation_by_slug,
     get_person_by_slug,
@@ -17,17 +16,13 @@ from server.content.queries.directory import (
     list_topics,
     members_by_committee_ids,
     organisations_by_ids,
-    people_by_ids,
     topics_by_ids,
 )
 from server.content.queries.event_parts import (
-    dates_by_event_ids,
     organisations_by_event_ids,
-    participations_by_event_ids,
     participations_by_person_ids,
     recordings_by_event_ids,
     recordings_by_ids,
-    topics_by_event_ids,
 )
 from server.content.queries.events import (
     EventFilter,
@@ -43,6 +38,13 @@ from server.content.queries.events import (
 )
 from server.content.queries.paging import OrderDirection, Page, PageRequest
 from server.content.queries.revisions import revisions_by_event_ids
+from server.content.queries.rows import (
+    committees_by_ids,
+    dates_by_event_ids,
+    participations_by_event_ids,
+    people_by_ids,
+    topics_by_event_ids,
+)
 
 __all__ = [
     "EventFilter",

@@ -46,11 +46,6 @@ async def list_people(viewer: Viewer, page: PageRequest | None = None) -> Page[P
     return await _page(Person, page)
 
 
-async def people_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Person]:
-    """The people among `ids`, by id."""
-    return await _by_ids(Person, ids)
-
-
 async def affiliations_by_person_ids(
     viewer: Viewer, person_ids: Sequence[int]
 ) -> dict[int, list[PersonAffiliation]]:
@@ -71,11 +66,6 @@ async def get_committee_by_slug(viewer: Viewer, slug: str) -> Committee | None:
 async def list_committees(viewer: Viewer, page: PageRequest | None = None) -> Page[Committee]:
     """One page of committees, by name."""
     return await _page(Committee, page)
-
-
-async def committees_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Committee]:
-    """The committees among `ids`, by id."""
-    return await _by_ids(Committee, ids)
 
 
 async def members_by_committee_ids(

@@ -1,4 +1,6 @@
-"""Reading what hangs off events (sessions, participants, topics, partners, recordings), in batches.
+"""Reading what hangs off events (partners, recordings, a person's parts), in batches.
+
+Sessions, participations and topics, which every page of events reads, are in rows.py.
 
 Each batch is keyed by event (or person) and skips the parts of events the
 viewer may not see, so a loader can never leak a draft's contents.
@@ -8,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import TypeVar
 
 from pypika_tortoise.enums import Order
@@ -17,11 +18,8 @@ from pypika_tortoise.queries import Table
 from server.auth.viewer import Viewer
 from server.content.models import (
     EventOrganisation,
-    EventSession,
-    EventTopic,
     Participation,
     Recording,
-    Topic,
 )
 from server.content.queries._ranking import first_ids_per_group
 from server.content.queries.events import visible_event_q, visible_events
@@ -29,7 +27,7 @@ from server.content.queries.events import visible_event_q, visible_events
 _EVENT = Table("event")
 _PARTICIPATION = Table("participation")
 
-Part = TypeVar("Part", EventSession, EventOrganisation, EventTopic, Participation, Recording)
+Part = TypeVar("Part", EventOrganisation, Participation, Recording)
 
 
 def _by_event(parts: Iterable[Part]) -> dict[int, list[Part]]:
@@ -37,39 +35,6 @@ def _by_event(parts: Iterable[Part]) -> dict[int, list[Part]]:
     for part in parts:
         grouped[part.event_id].append(part)
     return dict(grouped)
-
-
-async def dates_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[date]]:
-    """Each visible event's session dates, in session order."""
-    sessions = await EventSession.filter(
-        visible_event_q(viewer, "event__"), event_id__in=event_ids
-    ).order_by("event_id", "position", "date")
-    return {
-        event_id: [session.date for session in group]
-        for event_id, group in _by_event(sessions).items()
-    }
-
-
-async def participations_by_event_ids(
-    viewer: Viewer, event_ids: Sequence[int]
-) -> dict[int, list[Participation]]:
-    """Each visible event's participations, in the order editors gave them."""
-    participations = await Participation.filter(
-        visible_event_q(viewer, "event__"), event_id__in=event_ids
-    ).order_by("event_id", "position", "id")
-    return _by_event(participations)
-
-
-async def topics_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[Topic]]:
-    """Each visible event's topics, in the order editors gave them."""
-    links = (
-        await EventTopic.filter(visible_event_q(viewer, "event__"), event_id__in=event_ids)
-        .select_related("topic")
-        .order_by("event_id", "position", "id")
-    )
-    return {
-        event_id: [link.topic for link in group] for event_id, group in _by_event(links).items()
-    }
 
 
 async def organisations_by_event_ids(
