@@ -1,6 +1,6 @@
 """The ceiling for read_path.py: a raw Starlette JSON endpoint, nothing behind it.
 
-    uvicorn benchmarks.ceiling_app:app --loop uvloop --http httptools
+uvicorn benchmarks.ceiling_app:app --loop uvloop --http httptools
 """
 
 from __future__ import annotations

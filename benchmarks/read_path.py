@@ -44,7 +44,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent
 sys.path.insert(0, str(HERE))
-from frontend_query import FRONTEND_QUERY  # noqa: E402
+from frontend_query import FRONTEND_QUERY  # the benchmarks folder is on the path above
 
 EVENT_PAGE = """
 query EventPage($slug: String!) {
@@ -84,9 +84,7 @@ QUERIES: dict[str, dict[str, Any]] = {
 _CREATED: list[str] = []
 """PostgreSQL databases this run created, dropped at the end unless --keep."""
 
-WHICH_APP = (
-    "import cms.app, json, sys; print(json.dumps(cms.app.__file__))"
-)
+WHICH_APP = "import cms.app, json, sys; print(json.dumps(cms.app.__file__))"
 
 
 @dataclass
@@ -109,18 +107,27 @@ class Server:
 
 def _run(command: list[str], checkout: Path, env: dict[str, str], **kwargs: Any) -> str:
     result = subprocess.run(
-        command, cwd=checkout, env=_environment(checkout, env), capture_output=True, text=True,
+        command,
+        check=False,  # the return code is read below, with the output
+        cwd=checkout,
+        env=_environment(checkout, env),
+        capture_output=True,
+        text=True,
         **kwargs,
     )
     if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed in {checkout}:\n{result.stdout}\n{result.stderr}")
+        raise SystemExit(
+            f"{' '.join(command)} failed in {checkout}:\n{result.stdout}\n{result.stderr}"
+        )
     return result.stdout
 
 
 def _environment(checkout: Path, extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATA_DIR"}}
     env.update(
-        PYTHONPATH=str(checkout), ENVIRONMENT="production", SEARCH_CHECK_SECONDS="3600",
+        PYTHONPATH=str(checkout),
+        ENVIRONMENT="production",
+        SEARCH_CHECK_SECONDS="3600",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra)
@@ -134,12 +141,18 @@ def _pg(admin_url: str, database: str) -> str:
 def _psql(admin_url: str, sql: str, database: str = "postgres") -> None:
     subprocess.run(
         ["psql", _pg(admin_url, database), "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
 
 
 def _prepare_database(
-    checkout: Path, engine: str, name: str, seeds: Path, work: Path, admin_url: str,
+    checkout: Path,
+    engine: str,
+    name: str,
+    seeds: Path,
+    work: Path,
+    admin_url: str,
     analyze: bool = False,
 ) -> dict[str, str]:
     data_dir = work / name
@@ -194,16 +207,35 @@ def _generation_read_cost(checkout: Path, env: dict[str, str]) -> tuple[float, f
 
 def _start(server: Server, log_dir: Path) -> None:
     command = [
-        "taskset", "-c", "0", sys.executable, "-m", "uvicorn", server.app,
-        "--host", "127.0.0.1", "--port", str(server.port), "--loop", "uvloop",
-        "--http", "httptools", "--no-access-log", "--log-level", "warning",
+        "taskset",
+        "-c",
+        "0",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        server.app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(server.port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ]
     if server.factory:
         command.append("--factory")
     log = open(log_dir / f"{server.label}.log", "wb")  # noqa: SIM115 - lives with the process
     server.process = subprocess.Popen(
-        command, cwd=server.checkout, env=_environment(server.checkout, server.env),
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        command,
+        cwd=server.checkout,
+        env=_environment(server.checkout, server.env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -218,7 +250,9 @@ def _wait_ready(server: Server, timeout: float = 180.0) -> None:
         try:
             with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
                 body = json.load(response)
-                if body.get("status") == "ok" and not (body.get("search_backlog") or {}).get("size"):
+                if body.get("status") == "ok" and not (body.get("search_backlog") or {}).get(
+                    "size"
+                ):
                     return
                 last = json.dumps(body)
         except (urllib.error.URLError, ConnectionError, OSError) as error:
@@ -229,7 +263,8 @@ def _wait_ready(server: Server, timeout: float = 180.0) -> None:
 
 def _post(server: Server, payload: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(
-        server.url + "/graphql", data=json.dumps(payload).encode(),
+        server.url + "/graphql",
+        data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -245,7 +280,7 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(number) * _UNITS[unit]
 
 
@@ -253,21 +288,37 @@ def _wrk(server: Server, script: Path, seconds: float, connections: int) -> dict
     assert server.process is not None
     before = _cpu_seconds(server.process.pid)
     output = subprocess.run(
-        ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-         "-s", str(script), server.url + "/graphql"],
-        capture_output=True, text=True, check=True,
+        [
+            "taskset",
+            "-c",
+            "1",
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "-s",
+            str(script),
+            server.url + "/graphql",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     cpu = _cpu_seconds(server.process.pid) - before
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if bad or "Socket errors" in output:
         raise SystemExit(f"{server.label}: errors under load:\n{output}")
     distribution = output.split("Latency Distribution", 1)[1]
-    p50 = _ms(re.search(r"50%\s+(\S+)", distribution).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", distribution).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", distribution).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", distribution).group(1))
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        "p50": p50, "p99": p99, "cpu_ms": 1000 * cpu / max(requests, 1), "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": p50,
+        "p99": p99,
+        "cpu_ms": 1000 * cpu / max(requests, 1),
+        "requests": requests,
     }
 
 
@@ -292,10 +343,14 @@ def _median_range(values: list[float], digits: int) -> str:
 def _report(servers: list[Server], queries: list[str], concurrencies: list[int]) -> None:
     ceiling = next(s for s in servers if s.label == "ceiling")
     for connections in concurrencies:
-        ceiling_rps = statistics.median(r["rps"] for r in ceiling.results[("typename", connections)])
+        ceiling_rps = statistics.median(
+            r["rps"] for r in ceiling.results[("typename", connections)]
+        )
         print(f"\nconcurrency {connections} (medians over rounds, range in brackets)")
-        header = (f"{'server':<22} {'query':<9} {'rps':>22} {'p50 ms':>20} {'p99 ms':>22} "
-                  f"{'p99/p50':>7} {'CPU ms/req':>22} {'x ceiling':>9}")
+        header = (
+            f"{'server':<22} {'query':<9} {'rps':>22} {'p50 ms':>20} {'p99 ms':>22} "
+            f"{'p99/p50':>7} {'CPU ms/req':>22} {'x ceiling':>9}"
+        )
         print(header)
         print("-" * len(header))
         for query in ["typename", *[q for q in queries if q != "typename"]]:
@@ -327,32 +382,46 @@ def _report_against_baseline(servers: list[Server], queries: list[str], connecti
                 pairs.append((server, other))
     if not pairs:
         return
-    print(f"\nagainst the baseline, concurrency {connections}: CPU per request after/before, rps after/before")
+    print(
+        f"\nagainst the baseline, concurrency {connections}: CPU per request after/before, rps after/before"
+    )
     for before, after in pairs:
         for query in queries:
             b, a = before.results.get((query, connections)), after.results.get((query, connections))
             if not b or not a:
                 continue
-            cpu = statistics.median(r["cpu_ms"] for r in a) / statistics.median(r["cpu_ms"] for r in b)
+            cpu = statistics.median(r["cpu_ms"] for r in a) / statistics.median(
+                r["cpu_ms"] for r in b
+            )
             rps = statistics.median(r["rps"] for r in a) / statistics.median(r["rps"] for r in b)
-            print(f"  {after.label:<22} vs {before.label:<14} {query:<9} CPU x{cpu:.3f}  rps x{rps:.2f}")
+            print(
+                f"  {after.label:<22} vs {before.label:<14} {query:<9} CPU x{cpu:.3f}  rps x{rps:.2f}"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, help="a checkout (git worktree) of another commit")
     parser.add_argument("--dbs", default="sqlite,postgres", help="engines, comma-separated")
-    parser.add_argument("--pg-admin-url", default="postgres://postgres@127.0.0.1:5432",
-                        help="a PostgreSQL server where bench_read_path_* databases may be created")
-    parser.add_argument("--cache", choices=["off", "on", "both"], default="both",
-                        help="this checkout's response cache (the baseline runs as it is)")
+    parser.add_argument(
+        "--pg-admin-url",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="a PostgreSQL server where bench_read_path_* databases may be created",
+    )
+    parser.add_argument(
+        "--cache",
+        choices=["off", "on", "both"],
+        default="both",
+        help="this checkout's response cache (the baseline runs as it is)",
+    )
     parser.add_argument("--queries", default=",".join(QUERIES), help="of: " + ", ".join(QUERIES))
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=4, help="per server, query and round")
     parser.add_argument("--concurrency", default="1", help="wrk connections, comma-separated")
-    parser.add_argument("--no-analyzed-copy", action="store_true",
-                        help="skip the hand-ANALYZEd PostgreSQL copy")
+    parser.add_argument(
+        "--no-analyzed-copy", action="store_true", help="skip the hand-ANALYZEd PostgreSQL copy"
+    )
     parser.add_argument("--seed", type=int, default=None, help="shuffle seed")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
@@ -369,8 +438,17 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="read-path-"))
     print(f"work directory: {work}")
     seeds = work / "seeds"
-    _run([sys.executable, str(HERE / "synthetic_seeds.py"), str(seeds), "--events", str(args.events)],
-         CHECKOUT, {})
+    _run(
+        [
+            sys.executable,
+            str(HERE / "synthetic_seeds.py"),
+            str(seeds),
+            "--events",
+            str(args.events),
+        ],
+        CHECKOUT,
+        {},
+    )
 
     checkouts = [("this", CHECKOUT)]
     if args.baseline:
@@ -380,25 +458,45 @@ def main() -> int:
     print("preparing databases")
     for name, checkout in checkouts:
         for engine in engines:
-            env = _prepare_database(checkout, engine, f"{name}-{engine}", seeds, work, args.pg_admin_url)
-            cache_settings = ["off"] if name == "base" else (
-                ["off", "on"] if args.cache == "both" else [args.cache]
+            env = _prepare_database(
+                checkout, engine, f"{name}-{engine}", seeds, work, args.pg_admin_url
+            )
+            cache_settings = (
+                ["off"]
+                if name == "base"
+                else (["off", "on"] if args.cache == "both" else [args.cache])
             )
             for cache in cache_settings:
                 label = f"{name}:{engine}" + ("+cache" if cache == "on" else "")
-                servers.append(Server(label, checkout, {**env, "RESPONSE_CACHE": "true" if cache == "on" else "false"}, 0))
+                servers.append(
+                    Server(
+                        label,
+                        checkout,
+                        {**env, "RESPONSE_CACHE": "true" if cache == "on" else "false"},
+                        0,
+                    )
+                )
             if engine == "postgres" and name == "this" and not args.no_analyzed_copy:
                 env = _prepare_database(
-                    checkout, engine, f"{name}-{engine}-analyzed", seeds, work, args.pg_admin_url,
+                    checkout,
+                    engine,
+                    f"{name}-{engine}-analyzed",
+                    seeds,
+                    work,
+                    args.pg_admin_url,
                     analyze=True,
                 )
-                servers.append(Server(f"{name}:pg+analyze", checkout, {**env, "RESPONSE_CACHE": "false"}, 0))
+                servers.append(
+                    Server(f"{name}:pg+analyze", checkout, {**env, "RESPONSE_CACHE": "false"}, 0)
+                )
 
     for server in servers:
         if server.label.startswith("this:") and server.label.endswith("+cache"):
             wall, cpu = _generation_read_cost(server.checkout, server.env)
-            print(f"  generation check on {server.label.split(':')[1].removesuffix('+cache')}: "
-                  f"{wall:.0f} us per read, {cpu:.0f} us of CPU (one connection, 5,000 reads)")
+            print(
+                f"  generation check on {server.label.split(':')[1].removesuffix('+cache')}: "
+                f"{wall:.0f} us per read, {cpu:.0f} us of CPU (one connection, 5,000 reads)"
+            )
 
     port = 18300
     for server in servers:
@@ -410,7 +508,9 @@ def main() -> int:
             if server.label != "ceiling":
                 imported = _run([sys.executable, "-c", WHICH_APP], server.checkout, server.env)
                 if not json.loads(imported).startswith(str(server.checkout)):
-                    raise SystemExit(f"{server.label} would import {imported.strip()}, not {server.checkout}")
+                    raise SystemExit(
+                        f"{server.label} would import {imported.strip()}, not {server.checkout}"
+                    )
             _start(server, work)
         for server in servers:
             _wait_ready(server)
@@ -418,7 +518,9 @@ def main() -> int:
                 answer = _post(server, QUERIES[query])
                 if answer.get("errors") or not answer.get("data"):
                     raise SystemExit(f"{server.label} {query}: {answer}")
-        print("servers ready: " + ", ".join(f"{s.label} ({s.checkout})" for s in servers), flush=True)
+        print(
+            "servers ready: " + ", ".join(f"{s.label} ({s.checkout})" for s in servers), flush=True
+        )
 
         runs = [
             (server, query, connections)
@@ -433,8 +535,10 @@ def main() -> int:
                 _wrk(server, scripts[query], 1, connections)  # warm-up, not counted
                 result = _wrk(server, scripts[query], args.seconds, connections)
                 server.results.setdefault((query, connections), []).append(result)
-            print(f"round {round_number + 1}/{args.rounds} done in {time.perf_counter() - started:.0f} s",
-                  flush=True)
+            print(
+                f"round {round_number + 1}/{args.rounds} done in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
         _report(servers, queries, concurrencies)
     finally:
         for server in servers:

@@ -22,7 +22,7 @@ MODEL_MODULES = ["server.content.models", "server.indexing.models", "server.auth
 MIGRATIONS_MODULE = "server.migrations"
 
 
-class _PooledConnection(asyncpg.Connection):  # type: ignore[misc]
+class _PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is untyped: Any
     """A pooled PostgreSQL connection released without a reset query.
 
     asyncpg's pool sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;

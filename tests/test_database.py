@@ -97,9 +97,11 @@ async def _planner_event_count(url: str) -> float | None:
         return float(row[0].split()[0]) if row else None
     connection = await asyncpg.connect(url)
     try:
-        return float(await connection.fetchval(
-            "SELECT reltuples FROM pg_class WHERE relname = 'event' AND relkind = 'r'"
-        ))
+        return float(
+            await connection.fetchval(
+                "SELECT reltuples FROM pg_class WHERE relname = 'event' AND relkind = 'r'"
+            )
+        )
     finally:
         await connection.close()
 

@@ -55,8 +55,8 @@ def _first_n_each(viewer: Viewer, fetch: FirstNByIds[Row]) -> DataLoader[Limited
         found: dict[LimitedKey, list[Row]] = {}
         # One query per distinct limit: a document rarely asks for more than one.
         for limit, parent_ids in ids_by_limit.items():
-            for parent_id, rows in (await fetch(viewer, parent_ids, limit)).items():
-                found[(parent_id, limit)] = rows
+            for parent_id, first in (await fetch(viewer, parent_ids, limit)).items():
+                found[(parent_id, limit)] = first
         return [found.get(key, []) for key in keys]
 
     return DataLoader(load_fn=load)

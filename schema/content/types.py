@@ -17,8 +17,8 @@ from strawberry import relay
 from strawberry.dataloader import DataLoader
 
 from schema.content.enums import EventFormat, EventStatus, ParticipantRole, Platform
-from schema.content.revisions import EventRevision
 from schema.content.prefetch import now_or_later
+from schema.content.revisions import EventRevision
 from schema.context import Context
 from schema.pagination import NestedFirst, nested_limit
 from server.content import models

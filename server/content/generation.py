@@ -23,15 +23,25 @@ from tortoise.connection import connections
 TABLE = "content_generation"
 
 WATCHED_TABLES = (
-    "committee", "committee_member", "event", "event_organisation", "event_revision",
-    "event_session", "event_topic", "organisation", "participation",
-    "person", "person_affiliation", "recording", "topic", "transcript", "transcript_segment",
+    "committee",
+    "committee_member",
+    "event",
+    "event_organisation",
+    "event_revision",
+    "event_session",
+    "event_topic",
+    "organisation",
+    "participation",
+    "person",
+    "person_affiliation",
+    "recording",
+    "topic",
+    "transcript",
+    "transcript_segment",
 )
 """Every table of content; not `api_token` (a token's use is no content) nor `index_marker`."""
 
-_CREATE_TABLE = (
-    f'CREATE TABLE "{TABLE}" ("id" INT NOT NULL PRIMARY KEY, "value" BIGINT NOT NULL)'
-)
+_CREATE_TABLE = f'CREATE TABLE "{TABLE}" ("id" INT NOT NULL PRIMARY KEY, "value" BIGINT NOT NULL)'
 _FIRST_ROW = f'INSERT INTO "{TABLE}" ("id", "value") VALUES (1, 1)'
 _BUMP = f'UPDATE "{TABLE}" SET "value" = "value" + 1 WHERE "id" = 1'
 

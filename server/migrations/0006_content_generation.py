@@ -1,3 +1,5 @@
+from typing import Any
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
@@ -7,20 +9,20 @@ from server.content import generation
 # advances, by triggers, so cached answers can tell whether content changed.
 
 
-async def _install(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+async def _install(apps: Any, schema_editor: Any) -> None:
     dialect = schema_editor.client.capabilities.dialect
     for statement in generation.install_statements(dialect):
         await schema_editor.client.execute_script(statement)
 
 
-async def _uninstall(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+async def _uninstall(apps: Any, schema_editor: Any) -> None:
     dialect = schema_editor.client.capabilities.dialect
     for statement in generation.uninstall_statements(dialect):
         await schema_editor.client.execute_script(statement)
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_index_marker_pending')]
+    dependencies = [("models", "0005_index_marker_pending")]
 
     initial = False
 

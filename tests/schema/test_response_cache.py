@@ -68,7 +68,8 @@ async def test_a_write_through_the_api_is_in_the_next_anonymous_answer(
     async with running(create_app(app_settings, db)) as client:
         before = _titles(await client.post("/graphql", json=PAGE))
         renamed = await client.post(
-            "/graphql", json={"query": RENAME, "variables": {"slug": event.slug, "v": event.version}},
+            "/graphql",
+            json={"query": RENAME, "variables": {"slug": event.slug, "v": event.version}},
             headers=bearer(editor),
         )
         after = _titles(await client.post("/graphql", json=PAGE))
@@ -110,7 +111,12 @@ def _cms(*args: str, database_url: str, cwd: Path) -> subprocess.CompletedProces
     env.update(DATABASE_URL=database_url, DATA_DIR=str(cwd / "data"))
     return subprocess.run(
         [str(Path(sys.executable).with_name("cms")), *args],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
+        check=False,  # callers assert on the return code, with the output in the message
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -130,7 +136,10 @@ async def test_cms_seed_in_another_process_is_in_the_next_anonymous_answer(
 
 
 async def test_what_the_search_worker_syncs_is_in_the_next_anonymous_search(
-    db: Database, quiet_settings: Settings, seeds_dir: Path, tmp_path: Path,
+    db: Database,
+    quiet_settings: Settings,
+    seeds_dir: Path,
+    tmp_path: Path,
     count_queries: QueryCounter,
 ) -> None:
     # Search answers come from the engine, which changes without a database write
@@ -156,8 +165,10 @@ async def test_what_the_search_worker_syncs_is_in_the_next_anonymous_search(
 async def test_a_search_in_a_fragment_is_not_kept_either(
     db: Database, quiet_settings: Settings, count_queries: QueryCounter
 ) -> None:
-    document = {"query": "query { ...Everything } fragment Everything on Query { "
-                         "events(first: 1) { totalCount } search(query: \"x\") { totalHits } }"}
+    document = {
+        "query": "query { ...Everything } fragment Everything on Query { "
+        'events(first: 1) { totalCount } search(query: "x") { totalHits } }'
+    }
     async with running(create_app(quiet_settings, db)) as client:
         await client.post("/graphql", json=document)
         count_queries.reset()
@@ -172,15 +183,29 @@ def second_server(db: Database, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env.update(
-        DATABASE_URL=db.url, DATA_DIR=str(tmp_path / "second"), ENVIRONMENT="production",
+        DATABASE_URL=db.url,
+        DATA_DIR=str(tmp_path / "second"),
+        ENVIRONMENT="production",
         SEARCH_WORKER="false",
     )
     log = tmp_path / "second-server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "cms.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "cms.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_until_answers(

@@ -68,7 +68,11 @@ class _Statement:
     def sql(self, dialect: str, drafts: bool) -> str:
         key = (dialect, drafts)
         if key not in self._sql:
-            ids = "= ANY($1::int[])" if dialect == "postgres" else "IN (SELECT value FROM json_each(?))"
+            ids = (
+                "= ANY($1::int[])"
+                if dialect == "postgres"
+                else "IN (SELECT value FROM json_each(?))"
+            )
             self._sql[key] = self.template.format(ids=ids, published="" if drafts else _PUBLISHED)
         return self._sql[key]
 
@@ -103,15 +107,20 @@ _COMMITTEES = _Statement(
 _PEOPLE = _Statement("SELECT id, slug, name, bio, links, version FROM person WHERE id {ids}")
 
 
-def _date(value: date | str | None) -> date | None:
+def _day(value: date | str) -> date:
+    """A DATE column's value: SQLite hands it over as ISO text, PostgreSQL as a date."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _date(value: date | str | None) -> date | None:
+    return None if value is None else _day(value)
 
 
 async def dates_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[date]]:
     """Each visible event's session dates, in session order."""
     grouped: dict[int, list[date]] = defaultdict(list)
     for event_id, day in await _SESSIONS.rows(viewer, event_ids):
-        grouped[event_id].append(_date(day))  # type: ignore[arg-type]
+        grouped[event_id].append(_day(day))
     return dict(grouped)
 
 
@@ -124,12 +133,16 @@ async def participations_by_event_ids(
         viewer, event_ids
     ):
         grouped[event_id].append(
-            ParticipationRow(event_id, person_id, ParticipantRole(role), affiliation, _date(session))
+            ParticipationRow(
+                event_id, person_id, ParticipantRole(role), affiliation, _date(session)
+            )
         )
     return dict(grouped)
 
 
-async def topics_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[TopicRow]]:
+async def topics_by_event_ids(
+    viewer: Viewer, event_ids: Sequence[int]
+) -> dict[int, list[TopicRow]]:
     """Each visible event's topics, in the order editors gave them."""
     grouped: dict[int, list[TopicRow]] = defaultdict(list)
     for event_id, *topic in await _TOPICS.rows(viewer, event_ids):
