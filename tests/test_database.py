@@ -61,7 +61,7 @@ async def test_upgrading_a_database_that_holds_content_keeps_it(
 async def test_after_a_restart_sqlite_reads_a_page_of_search_hits_by_key(db: Database) -> None:
     # Without statistics SQLite would rather scan every published event by status.
     if not db.url.startswith("sqlite://"):
-        pytest.skip("SQLite only: PostgreSQL gathers its own planner statistics")
+        pytest.skip("SQLite only: cms seed and cms migrate ANALYZE PostgreSQL instead")
     await Event.bulk_create(
         [
             Event(
