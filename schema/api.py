@@ -11,6 +11,7 @@ from schema.auth.queries import AuthQuery
 from schema.content.mutations import ContentMutation
 from schema.content.queries import ContentQuery
 from schema.errors import ERROR_HANDLERS
+from schema.executor import Executor
 from schema.limits.error_log import log_errors
 from schema.limits.extensions import limit_extensions
 from schema.search.queries import SearchQuery
@@ -46,4 +47,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         exception_handlers=ERROR_HANDLERS,
         extensions=limit_extensions(settings, DOCUMENT_CACHE_SIZE),
+        execution_context_class=Executor,
     )
