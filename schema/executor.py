@@ -14,7 +14,13 @@ non-null one), and no middleware runs. Anything unusual on the way (the attribut
 missing or null where null is not allowed, a value the type cannot coerce, something
 awaitable) goes back through the full path, which reports it as it always has.
 
-It also keeps the executor out of a reference cycle. graphql-core's executor holds the
+Resolvers of ours that take only the object and the info (an event's committee, its
+participants, a participation's person) are called directly (`lean_resolvers`): for a
+field with no arguments, no field extension, no permission and no error union, what
+Strawberry puts around such a call (argument conversion, the extension chain, the
+exception handlers) has nothing to do, and costs more than the call itself.
+
+The executor also keeps itself out of a reference cycle. graphql-core's executor holds the
 helpers it hands to resolvers, and those held the executor (bound methods), so each
 request's whole graph (context, loaders, their futures, rows) stayed alive after the
 response until the cyclic collector found it: ~400 objects a request, and a collection
@@ -30,16 +36,22 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from graphql import (
+    GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
     GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
     is_leaf_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 
 class _Leaf(NamedTuple):
@@ -132,3 +144,39 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+
+def lean_resolvers(schema: GraphQLSchema, info_class: type[Any]) -> int:
+    """Calls the plain resolvers of `schema` directly (see the module); how many there are."""
+    count = 0
+    for named_type in schema.type_map.values():
+        if not isinstance(named_type, GraphQLObjectType) or named_type.name.startswith("__"):
+            continue
+        for field in named_type.fields.values():
+            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if isinstance(definition, StrawberryField) and _plain_resolver(definition, field):
+                field.resolve = _lean(definition, info_class)
+                count += 1
+    return count
+
+
+def _plain_resolver(definition: StrawberryField, field: GraphQLField) -> bool:
+    resolver = definition.base_resolver
+    if resolver is None or resolver.is_async or definition.extensions or field.args:
+        return False
+    if definition.permission_classes or isinstance(get_named_type(field.type), GraphQLUnionType):
+        return False  # permissions, and error unions with their exception handlers
+    names = list(resolver.signature.parameters)
+    return resolver.self_parameter is not None and names in (["self"], ["self", "info"])
+
+
+def _lean(definition: StrawberryField, info_class: type[Any]) -> Callable[..., Any]:
+    assert definition.base_resolver is not None
+    function: Callable[..., Any] = definition.base_resolver.wrapped_func  # type: ignore[assignment]  # typed as the descriptor it may wrap
+    if definition.base_resolver.info_parameter is None:
+        return lambda source, info: function(source)
+
+    def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        return function(source, info=info_class(_raw_info=info, _field=definition))
+
+    return resolve
