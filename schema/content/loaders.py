@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -35,6 +34,14 @@ def _one_each(viewer: Viewer, fetch: ByIds[Row]) -> DataLoader[int, Row | None]:
     async def load(ids: list[int]) -> list[Row | None]:
         found = await fetch(viewer, ids)
         return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _each_or(viewer: Viewer, fetch: ByIds[Row], missing: Row) -> DataLoader[int, Row]:
+    async def load(ids: list[int]) -> list[Row]:
+        found = await fetch(viewer, ids)
+        return [found.get(i, missing) for i in ids]
 
     return DataLoader(load_fn=load)
 
@@ -88,9 +95,7 @@ class ContentLoaders:
     organisation_by_id: DataLoader[int, models.Organisation | None]
     recording_by_id: DataLoader[int, models.Recording | None]
 
-    dates_by_event: DataLoader[int, list[date]]
-    participations_by_event: DataLoader[int, list[rows.ParticipationRow]]
-    topics_by_event: DataLoader[int, list[rows.TopicRow]]
+    relations_by_event: DataLoader[int, rows.EventRelations]
     organisations_by_event: DataLoader[int, list[models.EventOrganisation]]
     recordings_by_event: DataLoader[int, list[models.Recording]]
     affiliations_by_person: DataLoader[int, list[models.PersonAffiliation]]
@@ -115,9 +120,7 @@ class ContentLoaders:
             topic_by_id=_one_each(viewer, queries.topics_by_ids),
             organisation_by_id=_one_each(viewer, queries.organisations_by_ids),
             recording_by_id=_one_each(viewer, queries.recordings_by_ids),
-            dates_by_event=_many_each(viewer, queries.dates_by_event_ids),
-            participations_by_event=_many_each(viewer, queries.participations_by_event_ids),
-            topics_by_event=_many_each(viewer, queries.topics_by_event_ids),
+            relations_by_event=_each_or(viewer, queries.relations_by_event_ids, rows.NO_RELATIONS),
             organisations_by_event=_many_each(viewer, queries.organisations_by_event_ids),
             recordings_by_event=_many_each(viewer, queries.recordings_by_event_ids),
             affiliations_by_person=_many_each(viewer, queries.affiliations_by_person_ids),

@@ -9,6 +9,10 @@ find their values already loaded and return them directly, through `now_or_later
 a field nobody prefetched for still awaits its loader as before. Each kind is read
 in one batched query either way, so a page costs the same statements as without.
 
+An event's dates, topics, participations and committee are one kind
+(rows.RELATIONS_OF_EVENT): `events` asks for them with the page itself, so they
+cost no statement of their own, and `event` reads them in one.
+
 Prefetching calls each loader's batch function itself and primes the loader's cache
 with what it returns (`fill`), rather than asking the loader for every key: that
 would queue a future per key on a batch and gather them, which costs more than the
@@ -68,6 +72,15 @@ async def fill(loader: DataLoader[K, T], keys: Sequence[K]) -> list[T]:
     return [cast("asyncio.Future[T]", future).result() for future in futures]
 
 
+_RELATIONS = {"dates", "topics", "participants", "committee"}
+"""The fields of an event read together, by rows.RELATIONS_OF_EVENT."""
+
+
+def wants_relations(selections: list[Selection]) -> bool:
+    """Whether a selection of events asks for any of the relations read together."""
+    return bool(_names(selections) & _RELATIONS)
+
+
 def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
     for selection in selections:
         if isinstance(selection, SelectedField):
@@ -107,15 +120,8 @@ async def prefetch_events(
     names = _names(selections)
     ids = [row.id for row in rows]
     waits: list[Awaitable[Any]] = []
-    if "dates" in names:
-        waits.append(fill(loaders.dates_by_event, ids))
-    if "committee" in names:
-        committees = {row.committee_id for row in rows if row.committee_id is not None}
-        waits.append(fill(loaders.committee_by_id, sorted(committees)))
-    if "participants" in names:
-        waits.append(_participants(info, ids, _names(under(selections, "participants"))))
-    if "topics" in names:
-        waits.append(fill(loaders.topics_by_event, ids))
+    if names & _RELATIONS:
+        waits.append(_relations(info, rows, _names(under(selections, "participants"))))
     if "organisations" in names:
         waits.append(_organisations(info, ids, _names(under(selections, "organisations"))))
     if "recordings" in names:
@@ -123,11 +129,21 @@ async def prefetch_events(
     await asyncio.gather(*waits)
 
 
-async def _participants(info: strawberry.Info[Context], ids: list[int], names: set[str]) -> None:
+async def _relations(
+    info: strawberry.Info[Context], rows: Sequence[models.Event | EventRow], names: set[str]
+) -> None:
+    """Dates, topics, participations and committees (brought with the rows, or read in one
+    statement), then the participants' people."""
     loaders = info.context.loaders
-    groups = await fill(loaders.participations_by_event, ids)
+    loaders.relations_by_event.prime_many(
+        {row.id: row.relations for row in rows if isinstance(row, EventRow) and row.relations}
+    )
+    relations = await fill(loaders.relations_by_event, [row.id for row in rows])
+    loaders.committee_by_id.prime_many(
+        {each.committee.id: each.committee for each in relations if each.committee is not None}
+    )
     if "person" in names:
-        people = {row.person_id for group in groups for row in group}
+        people = {row.person_id for each in relations for row in each.participations}
         await fill(loaders.person_by_id, sorted(people))
 
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from schema.content.filters import EventFilterInput
-from schema.content.prefetch import prefetch_events, selected, under
+from schema.content.prefetch import prefetch_events, selected, under, wants_relations
 from schema.content.sorters import EventOrderInput
 from schema.content.types import Committee, Event, Organisation, Person, Topic
 from schema.context import Context
@@ -75,13 +75,14 @@ class ContentQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Event]:
+        nodes = under(selected(info), "edges", "node") + under(selected(info), "nodes")
         page = await queries.list_events(
             info.context.viewer,
             filter.to_filter() if filter else None,
             order_by.to_order() if order_by else None,
             page_request(info.context.settings, first=first, after=after, last=last, before=before),
+            with_relations=wants_relations(nodes),
         )
-        nodes = under(selected(info), "edges", "node") + under(selected(info), "nodes")
         await prefetch_events(info, page.rows, nodes)
         return Connection.from_page(page, Event.from_row)
 

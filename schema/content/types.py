@@ -395,7 +395,7 @@ class Event(relay.Node):
 
     @strawberry.field(description="The date of each session, in order; most events have one.")
     def dates(self, info: strawberry.Info[Context]) -> list[date]:
-        return now_or_later(info.context.loaders.dates_by_event.load(self.id), list)
+        return now_or_later(info.context.loaders.relations_by_event.load(self.id), _dates)
 
     @strawberry.field(description="The committee that ran the event, if any.")
     def committee(self, info: strawberry.Info[Context]) -> Committee | None:
@@ -406,12 +406,12 @@ class Event(relay.Node):
 
     @strawberry.field(description="Who took part and how, in the order editors gave.")
     def participants(self, info: strawberry.Info[Context]) -> list[Participation]:
-        loaded = info.context.loaders.participations_by_event.load(self.id)
+        loaded = info.context.loaders.relations_by_event.load(self.id)
         return now_or_later(loaded, _participations)
 
     @strawberry.field(description="The event's topics, in the order editors gave.")
     def topics(self, info: strawberry.Info[Context]) -> list[Topic]:
-        return now_or_later(info.context.loaders.topics_by_event.load(self.id), _topics)
+        return now_or_later(info.context.loaders.relations_by_event.load(self.id), _topics)
 
     @strawberry.field(description="Recordings of the event, in order.")
     def recordings(self, info: strawberry.Info[Context]) -> list[Recording]:
@@ -445,12 +445,16 @@ def _committee(row: rows.CommitteeRow | None) -> Committee | None:
     return Committee.from_row(row) if row else None
 
 
-def _participations(found: list[rows.ParticipationRow]) -> list[Participation]:
-    return [Participation.from_row(row) for row in found]
+def _dates(relations: rows.EventRelations) -> list[date]:
+    return list(relations.dates)
 
 
-def _topics(found: list[rows.TopicRow]) -> list[Topic]:
-    return [Topic.from_row(row) for row in found]
+def _participations(relations: rows.EventRelations) -> list[Participation]:
+    return [Participation.from_row(row) for row in relations.participations]
+
+
+def _topics(relations: rows.EventRelations) -> list[Topic]:
+    return [Topic.from_row(row) for row in relations.topics]
 
 
 def _recordings(rows: list[models.Recording]) -> list[Recording]:

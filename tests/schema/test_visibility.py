@@ -113,8 +113,7 @@ async def test_the_parts_of_a_draft_stay_hidden_even_when_asked_for_by_event_id(
     loaders = Context.for_request(ANONYMOUS, settings).loaders
 
     assert await loaders.event_by_id.load(draft.id) is None
-    assert await loaders.participations_by_event.load(draft.id) == []
-    assert await loaders.topics_by_event.load(draft.id) == []
+    hidden = await loaders.relations_by_event.load(draft.id)
+    assert (hidden.dates, hidden.participations, hidden.topics) == ([], [], [])
     assert await loaders.recordings_by_event.load(draft.id) == []
-    assert await loaders.dates_by_event.load(draft.id) == []
     assert await Event.filter(id=draft.id).exists()

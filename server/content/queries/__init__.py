@@ -40,10 +40,8 @@ from server.content.queries.paging import OrderDirection, Page, PageRequest
 from server.content.queries.revisions import revisions_by_event_ids
 from server.content.queries.rows import (
     committees_by_ids,
-    dates_by_event_ids,
-    participations_by_event_ids,
     people_by_ids,
-    topics_by_event_ids,
+    relations_by_event_ids,
 )
 
 __all__ = [
@@ -55,7 +53,6 @@ __all__ = [
     "PageRequest",
     "affiliations_by_person_ids",
     "committees_by_ids",
-    "dates_by_event_ids",
     "events_by_committee_ids",
     "events_by_ids",
     "events_by_person_ids",
@@ -73,13 +70,12 @@ __all__ = [
     "members_by_committee_ids",
     "organisations_by_event_ids",
     "organisations_by_ids",
-    "participations_by_event_ids",
     "participations_by_person_ids",
     "people_by_ids",
     "recordings_by_event_ids",
     "recordings_by_ids",
+    "relations_by_event_ids",
     "revisions_by_event_ids",
-    "topics_by_event_ids",
     "topics_by_ids",
     "visible_events",
 ]

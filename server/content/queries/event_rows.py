@@ -6,7 +6,9 @@ rebuilt its SQL twice (the count, then the slice) and built a full model per row
 `EventFilter` become one statement, whose rows carry the slice and, beside each row,
 the count of the whole list (an uncorrelated subquery, run once); the rows come back
 as `EventRow`s with the public columns only. A page taken from the end (`last`) or
-found empty reads the count on its own, as it needs it to place the slice.
+found empty reads the count on its own, as it needs it to place the slice. Asked
+`with_relations`, each row also brings the event's dates, topics, participations and
+committee (rows.RELATIONS_OF_EVENT), so a page and what it lists cost one statement.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tortoise.connection import connections
 from server.auth.viewer import Viewer
 from server.content.models import EventFormat, EventStatus, Platform
 from server.content.queries.paging import OrderDirection, Page, PageRequest
+from server.content.queries.rows import RELATIONS_OF_EVENT, EventRelations, event_relations
 
 if TYPE_CHECKING:
     from server.content.queries.events import EventFilter
@@ -46,9 +49,11 @@ class EventRow(NamedTuple):
     updated_at: datetime
     version: int
     committee_id: int | None
+    relations: EventRelations | None = None
+    """Its dates, topics, participations and committee, when the page was asked with them."""
 
 
-_COLUMNS = ", ".join(f"e.{name}" for name in EventRow._fields)
+_COLUMNS = ", ".join(f"e.{name}" for name in EventRow._fields if name != "relations")
 
 
 class _Statement:
@@ -105,15 +110,32 @@ def _conditions(statement: _Statement, viewer: Viewer, filter: EventFilter) -> s
 
 
 async def event_page(
-    viewer: Viewer, filter: EventFilter, direction: OrderDirection, page: PageRequest
+    viewer: Viewer,
+    filter: EventFilter,
+    direction: OrderDirection,
+    page: PageRequest,
+    with_relations: bool = False,
 ) -> Page[EventRow]:
     """One page of the events `viewer` may see that match `filter`, by date and then id in
-    `direction`."""
+    `direction`; each with its relations too when asked `with_relations`."""
     client = connections.get("default")
     statement = _Statement(client.capabilities.dialect)
     where = _conditions(statement, viewer, filter)
+    columns = _COLUMNS
+    if with_relations:
+        columns += f", {RELATIONS_OF_EVENT[client.capabilities.dialect]} AS relations"
     order = "DESC" if direction is OrderDirection.DESC else "ASC"
     count = f'SELECT COUNT(*) FROM "event" e WHERE {where}'
+
+    def slice_of(start: int, stop: int | None, with_count: bool) -> str:
+        limit = "" if stop is None else f" LIMIT {stop - start}"
+        if not limit and not statement.postgres:
+            limit = " LIMIT -1"  # SQLite takes OFFSET only after a LIMIT
+        total = f", ({count}) AS total" if with_count else ""
+        return (
+            f'SELECT {columns}{total} FROM "event" e WHERE {where} '
+            f"ORDER BY e.start_date {order}, e.id {order}{limit} OFFSET {start}"
+        )
 
     if page.last is None:
         # The slice's place is known without the count: read both in one statement.
@@ -122,38 +144,23 @@ async def event_page(
         if page.first is not None:
             stop = start + page.first if stop is None else min(stop, start + page.first)
         if stop is None or stop > start:
-            rows = await _rows(client, statement, where, order, count, start, stop)
+            _, rows = await client.execute_query(
+                slice_of(start, stop, with_count=True), statement.parameters
+            )
             if rows:
-                total = rows[0][-1]
-                return Page(rows=[_event(row) for row in rows], start=start, total=total)
+                events = [_event(row, with_relations) for row in rows]
+                return Page(rows=events, start=start, total=rows[0][-1])
 
     # From the end, or nothing at the requested place: count first, then read the slice.
     _, counted = await client.execute_query(count, statement.parameters)
     total = counted[0][0]
     start, stop = page.bounds(total)
-    rows = await _rows(client, statement, where, order, None, start, stop) if stop > start else []
-    return Page(rows=[_event(row) for row in rows], start=start, total=total)
-
-
-async def _rows(
-    client: Any,
-    statement: _Statement,
-    where: str,
-    order: str,
-    count: str | None,
-    start: int,
-    stop: int | None,
-) -> list[Any]:
-    total = f", ({count}) AS total" if count else ""
-    limit = "" if stop is None else f" LIMIT {stop - start}"
-    if not limit and not statement.postgres:
-        limit = " LIMIT -1"  # SQLite takes OFFSET only after a LIMIT
-    sql = (
-        f'SELECT {_COLUMNS}{total} FROM "event" e WHERE {where} '
-        f"ORDER BY e.start_date {order}, e.id {order}{limit} OFFSET {start}"
-    )
-    _, rows = await client.execute_query(sql, statement.parameters)
-    return list(rows)
+    rows = []
+    if stop > start:
+        _, rows = await client.execute_query(
+            slice_of(start, stop, with_count=False), statement.parameters
+        )
+    return Page(rows=[_event(row, with_relations) for row in rows], start=start, total=total)
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
@@ -164,12 +171,14 @@ def _moment(value: datetime | str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _event(row: Any) -> EventRow:
+def _event(row: Any, with_relations: bool) -> EventRow:
+    values = tuple(row)
     (
         id, slug, title, summary, body, outcomes, status, place, format, platform,
         image_src, image_alt, image_credit, image_credit_url,
         published_at, created_at, updated_at, version, committee_id,
-    ) = tuple(row)[:19]  # fmt: skip
+    ) = values[:19]  # fmt: skip
+    relations = event_relations(values[19])[1] if with_relations else None
     created = _moment(created_at)
     updated = _moment(updated_at)
     assert created is not None and updated is not None, "both columns are NOT NULL"
@@ -193,4 +202,5 @@ def _event(row: Any) -> EventRow:
         updated,
         version,
         committee_id,
+        relations,
     )

@@ -90,15 +90,19 @@ async def list_events(
     filter: EventFilter | None = None,
     order: EventOrder | None = None,
     page: PageRequest | None = None,
+    with_relations: bool = False,
 ) -> Page[EventRow]:
-    """One page of the events the viewer may see that match `filter`, sorted by `order`.
+    """One page of the events the viewer may see that match `filter`, sorted by `order`,
+    each with its dates, topics, participations and committee if asked `with_relations`.
 
     Read as plain rows by SQL of its own (event_rows.py): the busiest read of the API.
     Ties on the date are broken by id, in the same direction, so that reversing the
     direction reverses the list exactly.
     """
     order = order or EventOrder()
-    return await event_page(viewer, filter or EventFilter(), order.direction, page or PageRequest())
+    return await event_page(
+        viewer, filter or EventFilter(), order.direction, page or PageRequest(), with_relations
+    )
 
 
 async def events_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Event]:

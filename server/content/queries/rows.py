@@ -11,7 +11,6 @@ read. Visibility is the same rule as `visible_event_q`: drafts only for editors.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -59,9 +58,10 @@ _PUBLISHED = f"AND e.status = '{EventStatus.PUBLISHED.value}'"
 
 class _Statement:
     """One SELECT over a batch of ids, with `{ids}` where the id condition goes and
-    `{published}` where drafts are left out for viewers who may not read them."""
+    `{published}` where drafts are left out for viewers who may not read them; one text
+    for every dialect, or a text for each."""
 
-    def __init__(self, template: str) -> None:
+    def __init__(self, template: str | dict[str, str]) -> None:
         self.template = template
         self._sql: dict[tuple[str, bool], str] = {}
 
@@ -73,7 +73,8 @@ class _Statement:
                 if dialect == "postgres"
                 else "IN (SELECT value FROM json_each(?))"
             )
-            self._sql[key] = self.template.format(ids=ids, published="" if drafts else _PUBLISHED)
+            template = self.template if isinstance(self.template, str) else self.template[dialect]
+            self._sql[key] = template.format(ids=ids, published="" if drafts else _PUBLISHED)
         return self._sql[key]
 
     async def rows(self, viewer: Viewer, ids: Iterable[int]) -> list[Any]:
@@ -87,20 +88,6 @@ class _Statement:
         return list(rows)
 
 
-_SESSIONS = _Statement(
-    "SELECT s.event_id, s.date FROM event_session s JOIN event e ON e.id = s.event_id "
-    "WHERE s.event_id {ids} {published} ORDER BY s.event_id, s.position, s.date"
-)
-_PARTICIPATIONS = _Statement(
-    "SELECT p.event_id, p.person_id, p.role, p.affiliation, p.session_date "
-    "FROM participation p JOIN event e ON e.id = p.event_id "
-    "WHERE p.event_id {ids} {published} ORDER BY p.event_id, p.position, p.id"
-)
-_TOPICS = _Statement(
-    "SELECT l.event_id, t.id, t.slug, t.name, t.version FROM event_topic l "
-    "JOIN event e ON e.id = l.event_id JOIN topic t ON t.id = l.topic_id "
-    "WHERE l.event_id {ids} {published} ORDER BY l.event_id, l.position, l.id"
-)
 _COMMITTEES = _Statement(
     "SELECT id, slug, name, description, version FROM committee WHERE id {ids}"
 )
@@ -116,38 +103,90 @@ def _date(value: date | str | None) -> date | None:
     return None if value is None else _day(value)
 
 
-async def dates_by_event_ids(viewer: Viewer, event_ids: Sequence[int]) -> dict[int, list[date]]:
-    """Each visible event's session dates, in session order."""
-    grouped: dict[int, list[date]] = defaultdict(list)
-    for event_id, day in await _SESSIONS.rows(viewer, event_ids):
-        grouped[event_id].append(_day(day))
-    return dict(grouped)
+class EventRelations(NamedTuple):
+    """What a page lists beside an event: its session dates, topics, participations and
+    committee."""
+
+    dates: list[date]
+    topics: list[TopicRow]
+    participations: list[ParticipationRow]
+    committee: CommitteeRow | None
 
 
-async def participations_by_event_ids(
-    viewer: Viewer, event_ids: Sequence[int]
-) -> dict[int, list[ParticipationRow]]:
-    """Each visible event's participations, in the order editors gave them."""
-    grouped: dict[int, list[ParticipationRow]] = defaultdict(list)
-    for event_id, person_id, role, affiliation, session in await _PARTICIPATIONS.rows(
-        viewer, event_ids
-    ):
-        grouped[event_id].append(
+NO_RELATIONS = EventRelations([], [], [], None)
+
+
+# An event `e`'s relations as one JSON array built by the database: its id, its session
+# dates, topics and participations (each in the order editors gave) and its committee.
+# Read beside a page of events (event_rows.py) or for a batch of event ids (below), so
+# that a page's relations cost no statement of their own, or one.
+RELATIONS_OF_EVENT = {
+    "sqlite": (
+        "json_array(e.id, "
+        "json((SELECT json_group_array(x.date) FROM (SELECT s.date FROM event_session s "
+        "WHERE s.event_id = e.id ORDER BY s.position, s.date) x)), "
+        "json((SELECT json_group_array(json_array(x.id, x.slug, x.name, x.version)) FROM "
+        "(SELECT t.id, t.slug, t.name, t.version FROM event_topic l "
+        "JOIN topic t ON t.id = l.topic_id WHERE l.event_id = e.id "
+        "ORDER BY l.position, l.id) x)), "
+        "json((SELECT json_group_array(json_array(x.person_id, x.role, x.affiliation, "
+        "x.session_date)) FROM (SELECT p.person_id, p.role, p.affiliation, p.session_date "
+        "FROM participation p WHERE p.event_id = e.id ORDER BY p.position, p.id) x)), "
+        "json((SELECT json_array(c.id, c.slug, c.name, c.description, c.version) "
+        "FROM committee c WHERE c.id = e.committee_id)))"
+    ),
+    "postgres": (
+        "json_build_array(e.id, "
+        "(SELECT coalesce(json_agg(s.date ORDER BY s.position, s.date), '[]') "
+        "FROM event_session s WHERE s.event_id = e.id), "
+        "(SELECT coalesce(json_agg(json_build_array(t.id, t.slug, t.name, t.version) "
+        "ORDER BY l.position, l.id), '[]') FROM event_topic l "
+        "JOIN topic t ON t.id = l.topic_id WHERE l.event_id = e.id), "
+        "(SELECT coalesce(json_agg(json_build_array(p.person_id, p.role, p.affiliation, "
+        "p.session_date) ORDER BY p.position, p.id), '[]') "
+        "FROM participation p WHERE p.event_id = e.id), "
+        "(SELECT json_build_array(c.id, c.slug, c.name, c.description, c.version) "
+        "FROM committee c WHERE c.id = e.committee_id))"
+    ),
+}
+
+_EVENT_RELATIONS = _Statement(
+    {
+        "sqlite": f"SELECT json_group_array({RELATIONS_OF_EVENT['sqlite']}) "
+        'FROM "event" e WHERE e.id {ids} {published}',
+        "postgres": f"SELECT coalesce(json_agg({RELATIONS_OF_EVENT['postgres']}), '[]') "
+        'FROM "event" e WHERE e.id {ids} {published}',
+    }
+)
+
+
+def event_relations(value: list[Any] | str) -> tuple[int, EventRelations]:
+    """An event's id and relations from the JSON array of `RELATIONS_OF_EVENT`."""
+    event_id, dates, topics, participations, committee = (
+        json.loads(value) if isinstance(value, str) else value
+    )
+    return event_id, EventRelations(
+        [_day(day) for day in dates],
+        [TopicRow(*topic) for topic in topics],
+        [
             ParticipationRow(
                 event_id, person_id, ParticipantRole(role), affiliation, _date(session)
             )
-        )
-    return dict(grouped)
+            for person_id, role, affiliation, session in participations
+        ],
+        None if committee is None else CommitteeRow(*committee),
+    )
 
 
-async def topics_by_event_ids(
+async def relations_by_event_ids(
     viewer: Viewer, event_ids: Sequence[int]
-) -> dict[int, list[TopicRow]]:
-    """Each visible event's topics, in the order editors gave them."""
-    grouped: dict[int, list[TopicRow]] = defaultdict(list)
-    for event_id, *topic in await _TOPICS.rows(viewer, event_ids):
-        grouped[event_id].append(TopicRow(*topic))
-    return dict(grouped)
+) -> dict[int, EventRelations]:
+    """Each visible event's relations (`RELATIONS_OF_EVENT`), in one statement."""
+    rows = await _EVENT_RELATIONS.rows(viewer, event_ids)
+    if not rows:
+        return {}
+    (document,) = rows[0]
+    return dict(event_relations(each) for each in json.loads(document or "[]"))
 
 
 async def committees_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, CommitteeRow]:
