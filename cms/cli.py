@@ -12,7 +12,7 @@ from cms.app import create_app
 from search.commands import COMMANDS as SEARCH_COMMANDS
 from server.auth.cli import token
 from server.cli import COMMANDS as CONTENT_COMMANDS
-from server.cli import seed
+from server.cli import say_waiting_for_migration, seed
 from server.content.cli import recordings
 from server.database import Database
 from server.settings import Settings
@@ -66,7 +66,7 @@ def demo(host: str, port: int, seeds_path: Path) -> None:
     import uvicorn
 
     settings = Settings(database_url=None)  # the demo always runs on embedded defaults
-    asyncio.run(Database.from_settings(settings).migrate())
+    asyncio.run(Database.from_settings(settings).migrate(on_wait=say_waiting_for_migration))
     click.echo(f"Migrated {settings.resolved_database_url}", err=True)
     ctx = click.get_current_context()
     ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)
