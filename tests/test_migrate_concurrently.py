@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
+from server.database import Database
 from server.migration_lock import MIGRATION_LOCK_KEY, sqlite_lock_path
 from tests.conftest import _postgres_admin_dsn, _with_database
 
@@ -174,3 +175,15 @@ async def _recorded_or_none(database_url: str) -> list[str] | None:
         return await _recorded(database_url)
     except (sqlite3.OperationalError, asyncpg.UndefinedTableError):
         return None
+
+
+@pytest.mark.parametrize("empty_database", ["postgres"], indirect=True)
+async def test_the_postgresql_lock_belongs_to_one_database(
+    empty_database: str, db: Database
+) -> None:
+    waits: list[None] = []
+
+    async with _lock_held(db.url):  # another database on the same server, mid-migration
+        applied = await Database(empty_database).migrate(on_wait=lambda: waits.append(None))
+
+    assert (applied, waits) == (MIGRATIONS, [])
