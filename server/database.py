@@ -30,8 +30,9 @@ class _PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is
     asyncpg's pool sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
     RESET ALL;` on every release, and Tortoise releases after every statement outside
     a transaction, so each read cost two round trips. Nothing here takes advisory
-    locks, listens, keeps cursors or sets session variables (only `SET LOCAL`, which
-    ends with its transaction), and an open transaction is still rolled back.
+    locks (the migration lock has a connection of its own), listens, keeps cursors or
+    sets session variables (only `SET LOCAL`, which ends with its transaction), and an
+    open transaction is still rolled back.
     """
 
     def get_reset_query(self) -> str:
