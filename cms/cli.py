@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from cms.app import create_app
+from cms.web_processes import WEB_PROCESS_ENVIRONMENT, SeveralWritersRefused, web_process_note
 from search.commands import COMMANDS as SEARCH_COMMANDS
 from server.auth.cli import token
 from server.cli import COMMANDS as CONTENT_COMMANDS
-from server.cli import seed
+from server.cli import say_waiting_for_migration, seed
 from server.content.cli import recordings
 from server.database import Database
 from server.settings import Settings
@@ -31,11 +33,28 @@ for command in (*CONTENT_COMMANDS, transcripts, recordings, token, *SEARCH_COMMA
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web processes; above 1, run `cms worker` beside them.",
+)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API with uvicorn (run `cms migrate` first)."""
+    """Serve the API with uvicorn (run `cms migrate` first).
+
+    With --workers above 1 the search sync worker runs in none of the web processes:
+    run `cms worker` beside them (see cms/web_processes.py).
+    """
     import uvicorn
 
+    try:
+        note = web_process_note(Settings(), workers)
+    except SeveralWritersRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    if note is not None:
+        os.environ.update(WEB_PROCESS_ENVIRONMENT)  # the web processes inherit it
+        click.echo(note, err=True)
     uvicorn.run(
         "cms.app:create_app",
         factory=True,
@@ -66,7 +85,7 @@ def demo(host: str, port: int, seeds_path: Path) -> None:
     import uvicorn
 
     settings = Settings(database_url=None)  # the demo always runs on embedded defaults
-    asyncio.run(Database.from_settings(settings).migrate())
+    asyncio.run(Database.from_settings(settings).migrate(on_wait=say_waiting_for_migration))
     click.echo(f"Migrated {settings.resolved_database_url}", err=True)
     ctx = click.get_current_context()
     ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)

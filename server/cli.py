@@ -18,19 +18,28 @@ if TYPE_CHECKING:
     from server.seeding import ExportReport, SeedReport
 
 
-async def _migrate(settings: Settings) -> None:
+def say_waiting_for_migration() -> None:
+    """Tells the operator why a migrating process is not done yet (on stderr)."""
+    click.echo("Another process is migrating this database; waiting for it to finish.", err=True)
+
+
+async def _migrate(settings: Settings) -> list[str]:
     database = Database.from_settings(settings)
-    await database.migrate()
+    applied = await database.migrate(on_wait=say_waiting_for_migration)
     async with database:
         await database.refresh_statistics()
+    return applied
 
 
 @click.command()
 def migrate() -> None:
-    """Bring the database schema up to date."""
+    """Bring the database schema up to date (several processes may run this at once)."""
     settings = Settings()
-    asyncio.run(_migrate(settings))
-    click.echo(f"Database is up to date: {settings.resolved_database_url}")
+    applied = asyncio.run(_migrate(settings))
+    for name in applied:
+        click.echo(f"Applied {name}")
+    done = f"Applied {len(applied)} migration(s)" if applied else "Nothing to apply"
+    click.echo(f"{done}; the database is up to date: {settings.resolved_database_url}")
 
 
 async def require_schema(database: Database) -> None:

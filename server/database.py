@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
@@ -12,6 +13,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
+from server.migration_lock import migration_lock
 from server.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -28,8 +30,9 @@ class _PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is
     asyncpg's pool sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
     RESET ALL;` on every release, and Tortoise releases after every statement outside
     a transaction, so each read cost two round trips. Nothing here takes advisory
-    locks, listens, keeps cursors or sets session variables (only `SET LOCAL`, which
-    ends with its transaction), and an open transaction is still rolled back.
+    locks (the migration lock has a connection of its own), listens, keeps cursors or
+    sets session variables (only `SET LOCAL`, which ends with its transaction), and an
+    open transaction is still rolled back.
     """
 
     def get_reset_query(self) -> str:
@@ -84,12 +87,27 @@ class Database:
     def is_open(self) -> bool:
         return self._context is not None
 
-    async def migrate(self, target: str | None = None) -> None:
+    async def migrate(
+        self, target: str | None = None, *, on_wait: Callable[[], None] | None = None
+    ) -> list[str]:
         """Bring the schema up to the latest migration (or `target`, e.g.
-        "models.0002_transcripts_and_index_outbox"); safe to run repeatedly."""
+        "models.0002_transcripts_and_index_outbox"); returns the migrations it applied.
+
+        Safe to run repeatedly, and from several processes at once: each holds the
+        migration lock (server/migration_lock.py) while it migrates, so the first
+        applies what is pending and the others, after waiting (`on_wait` is called
+        when one starts to), find nothing left to apply.
+        """
         _ensure_sqlite_directory(self.url)
-        async with TortoiseContext():
-            await run_migrations(config=tortoise_config(self.url), target=target)
+        applied: list[str] = []
+
+        def progress(event: str, app_label: str, name: str) -> None:
+            if event == "apply_done":
+                applied.append(f"{app_label}.{name}")
+
+        async with migration_lock(self.url, on_wait), TortoiseContext():
+            await run_migrations(config=tortoise_config(self.url), target=target, progress=progress)
+        return applied
 
     async def open(self, *, shared_across_tasks: bool = False) -> None:
         """Connect, and make this database current for the calling task.
