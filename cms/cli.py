@@ -86,7 +86,7 @@ def demo(host: str, port: int, seeds_path: Path) -> None:
 
     settings = Settings(database_url=None)  # the demo always runs on embedded defaults
     asyncio.run(Database.from_settings(settings).migrate(on_wait=say_waiting_for_migration))
-    click.echo(f"Migrated {settings.resolved_database_url}", err=True)
+    click.echo(f"Migrated {settings.database_url_for_display}", err=True)
     ctx = click.get_current_context()
     ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)
     click.echo(f"Serving GraphQL on http://{host}:{port}/graphql", err=True)

@@ -39,7 +39,7 @@ def migrate() -> None:
     for name in applied:
         click.echo(f"Applied {name}")
     done = f"Applied {len(applied)} migration(s)" if applied else "Nothing to apply"
-    click.echo(f"{done}; the database is up to date: {settings.resolved_database_url}")
+    click.echo(f"{done}; the database is up to date: {settings.database_url_for_display}")
 
 
 async def require_schema(database: Database) -> None:

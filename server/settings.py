@@ -6,6 +6,7 @@ import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, computed_field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -108,6 +109,15 @@ class Settings(BaseSettings):
                 url = "postgres://" + url.removeprefix("postgresql://")
             return url
         return f"sqlite://{(self.data_dir / 'cms.sqlite3').as_posix()}"
+
+    @property
+    def database_url_for_display(self) -> str:
+        """The database URL with any password replaced by `***`, for messages and logs."""
+        parts = urlsplit(self.resolved_database_url)
+        if parts.password is None:
+            return self.resolved_database_url
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
     @property
     def search_path(self) -> Path:

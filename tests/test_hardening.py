@@ -359,3 +359,12 @@ async def test_internal_errors_are_still_logged_with_their_traceback(
     assert "missing_table" in record.getMessage() and sha256_hex(document) in record.getMessage()
     assert record.exc_info is not None
     assert "Traceback" in caplog.text and "_broken_list_events" in caplog.text
+
+
+def test_messages_show_the_database_url_without_its_password() -> None:
+    settings = Settings(database_url="postgresql://cms:s3cret-pass@db.internal:5432/cms")
+    assert settings.database_url_for_display == "postgres://cms:***@db.internal:5432/cms"
+    assert "s3cret" not in settings.database_url_for_display
+    assert Settings(database_url="postgres://cms@db:5432/cms").database_url_for_display == (
+        "postgres://cms@db:5432/cms"
+    )
