@@ -255,6 +255,7 @@ class EventSession(Model):
         table = "event_session"
         unique_together = (("event", "date"),)
         ordering = ("event_id", "position")
+        indexes = (("event_id", "position", "date"),)
 
     def __str__(self) -> str:
         return self.date.isoformat()
@@ -282,6 +283,7 @@ class Participation(Model):
         table = "participation"
         unique_together = (("event", "person", "role"),)
         ordering = ("event_id", "position")
+        indexes = (("event_id", "position"),)
 
     def __str__(self) -> str:
         return f"{self.role.value} #{self.person_id}"
@@ -306,6 +308,7 @@ class EventTopic(Model):
         table = "event_topic"
         unique_together = (("event", "topic"),)
         ordering = ("event_id", "position")
+        indexes = (("event_id", "position"),)
 
     def __str__(self) -> str:
         return f"#{self.event_id} → #{self.topic_id}"
@@ -331,6 +334,7 @@ class EventOrganisation(Model):
         table = "event_organisation"
         unique_together = (("event", "organisation"),)
         ordering = ("event_id", "position")
+        indexes = (("event_id", "position"),)
 
     def __str__(self) -> str:
         return self.role
@@ -358,6 +362,7 @@ class Recording(Model):
     class Meta:
         table = "recording"
         ordering = ("event_id", "position")
+        indexes = (("event_id", "position"),)
 
     def __str__(self) -> str:
         return self.title
