@@ -152,6 +152,15 @@ class Database:
             raise RuntimeError("the database is not open")
         await self._context.db().execute_query("SELECT 1")
 
+    async def pending_migrations(self) -> list[str]:
+        """The migrations not yet applied to this open database, by name."""
+        from tortoise.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(self.connection(), tortoise_config(self.url)["apps"])
+        return [
+            f"{step.migration.app_label}.{step.migration.name}" for step in await executor.plan()
+        ]
+
     async def close(self) -> None:
         context, self._context = self._context, None
         if context is not None:
