@@ -1,5 +1,5 @@
 """The ASGI application, where the layers meet: routes, the lifespan that owns
-long-lived clients, and the probes."""
+long-lived clients, and the middleware that observes every request."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from typing import TypedDict
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from cms.health import healthz, readyz
+from cms.metrics import metrics
 from schema.view import make_graphql_app
 from search.backend import SearchBackend
 from search.runtime import SearchRuntime, search_runtime
@@ -19,6 +21,9 @@ from server.auth.authentication import token_authentication
 from server.cors import cors_middleware
 from server.database import Database
 from server.memory import freeze_startup_heap
+from server.observability.exposition import forget_this_process
+from server.observability.metrics import Metrics
+from server.observability.middleware import ObserveRequests
 from server.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -30,6 +35,7 @@ class State(TypedDict):
     settings: Settings
     database: Database
     search: SearchRuntime
+    metrics: Metrics
 
 
 def create_app(
@@ -50,28 +56,39 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
+        recorded = Metrics()
         if owns_database:
             await database.open(shared_across_tasks=True)
         try:
-            async with search_runtime(settings, search_backend) as search:
+            async with search_runtime(
+                settings, search_backend, on_search=recorded.record_search
+            ) as search:
                 if owns_database:  # a server process, not a test holding its own database
                     freeze_startup_heap()
-                yield {"settings": settings, "database": database, "search": search}
+                yield {
+                    "settings": settings,
+                    "database": database,
+                    "search": search,
+                    "metrics": recorded,
+                }
         finally:
             if owns_database:
                 await database.close()
+            forget_this_process()
 
     graphql = make_graphql_app(settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"], middleware=[token_authentication()]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    if settings.metrics_served:
+        routes.append(Route("/metrics", metrics, methods=["GET"]))
     return Starlette(
         debug=False,
-        routes=[
-            Route(
-                "/graphql", graphql, methods=["GET", "POST"], middleware=[token_authentication()]
-            ),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-        ],
-        middleware=cors_middleware(settings),
+        routes=routes,
+        # Outermost, so that every answer (a CORS preflight too) carries its request id.
+        middleware=[Middleware(ObserveRequests), *cors_middleware(settings)],
         # Refused with 413 before anything parses it, whether or not it says its length.
         max_body_size=settings.max_body_bytes,
         lifespan=lifespan,

@@ -13,6 +13,7 @@ from schema.content.queries import ContentQuery
 from schema.errors import ERROR_HANDLERS
 from schema.limits.error_log import log_errors
 from schema.limits.extensions import limit_extensions
+from schema.recorded_operation import RecordOperation
 from schema.search.queries import SearchQuery
 from server.settings import Settings
 
@@ -45,5 +46,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         exception_handlers=ERROR_HANDLERS,
-        extensions=limit_extensions(settings, DOCUMENT_CACHE_SIZE),
+        extensions=[RecordOperation, *limit_extensions(settings, DOCUMENT_CACHE_SIZE)],
     )
