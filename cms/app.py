@@ -4,7 +4,6 @@ long-lived clients, and the middleware that observes every request."""
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
@@ -25,8 +24,6 @@ from server.observability.exposition import forget_this_process
 from server.observability.metrics import Metrics
 from server.observability.middleware import ObserveRequests
 from server.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 
 class State(TypedDict):
