@@ -39,6 +39,9 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
         self._operation_names: set[str] = set()
+        # Each labelled child looked up once: `labels()` validates and locks on every call.
+        self._request_children: dict[tuple[str, str, int], Counter] = {}
+        self._graphql_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self.http_requests = Counter(
             "cms_http_requests",
             "HTTP requests answered, by route, method and status code.",
@@ -89,13 +92,27 @@ class Metrics:
     def record_request(self, route: str, method: str, status: int) -> None:
         route = route if route in ROUTES else "other"
         method = method if method in ("GET", "POST", "OPTIONS", "HEAD") else "other"
-        self.http_requests.labels(route, method, str(status)).inc()
+        key = (route, method, status)
+        counter = self._request_children.get(key)
+        if counter is None:
+            counter = self._request_children[key] = self.http_requests.labels(
+                route, method, str(status)
+            )
+        counter.inc()
 
     def record_graphql(self, facts: RequestFacts, status: int, seconds: float) -> None:
         name = self.operation_label(facts)
         operation_type = facts.operation_type or NO_OPERATION
-        self.graphql_requests.labels(name, operation_type, str(status)).inc()
-        self.graphql_duration.labels(name, operation_type).observe(seconds)
+        key = (name, operation_type, status)
+        children = self._graphql_children.get(key)
+        if children is None:
+            children = self._graphql_children[key] = (
+                self.graphql_requests.labels(name, operation_type, str(status)),
+                self.graphql_duration.labels(name, operation_type),
+            )
+        counter, histogram = children
+        counter.inc()
+        histogram.observe(seconds)
         for code in facts.error_codes:
             self.graphql_errors.labels(error_code_label(code)).inc()
 
