@@ -147,3 +147,27 @@ def test_json_is_the_default_log_format_in_production_only() -> None:
 def test_an_unknown_log_level_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="log_level"):
         Settings(_env_file=None, log_level="chatty")
+
+
+async def test_pages_on_allowed_origins_may_send_and_read_the_request_id(
+    db: Database, app_settings: Settings
+) -> None:
+    site = "https://site.example"
+    settings = app_settings.model_copy(update={"cors_allowed_origins": [site]})
+    preflight_headers = {
+        "origin": site,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, x-request-id",
+    }
+    async with running(create_app(settings, db)) as client:
+        preflight = await client.options("/graphql", headers=preflight_headers)
+        answer = await client.post(
+            "/graphql",
+            json={"query": "{ __typename }"},
+            headers={"origin": site, "X-Request-ID": "from-the-page"},
+        )
+
+    assert preflight.status_code == 200
+    assert "x-request-id" in preflight.headers["access-control-allow-headers"].lower()
+    assert answer.headers["x-request-id"] == "from-the-page"
+    assert answer.headers["access-control-expose-headers"].lower() == "x-request-id"
