@@ -13,7 +13,9 @@ What this adds to the stock view:
   405) are GraphQL-shaped JSON, never a plain-text body or a 500;
 - Automatic Persisted Queries, when given a `PersistedQueries` store;
 - answers to anonymous reads from a `ResponseCache`, when given one, while the
-  content generation they were computed at is current (see response_cache.py).
+  content generation they were computed at is current (see response_cache.py);
+- the operation a request ran and its errors' codes, written into the request's
+  `RequestFacts` for its log line and the metrics (server/observability/).
 """
 
 from __future__ import annotations
