@@ -46,7 +46,8 @@ async def _outbox_figures() -> OutboxFigures | None:
 async def metrics(request: Request) -> Response:
     """The metrics of every process of this server, and the outbox as it is now."""
     settings: Settings = request.state.settings
-    if settings.metrics_token and not _authorized(request, settings.metrics_token):
+    token = settings.metrics_token
+    if token is not None and not _authorized(request, token.get_secret_value()):
         return JSONResponse(
             {"error": "send `Authorization: Bearer <METRICS_TOKEN>`"},
             status_code=401,

@@ -7,7 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, computed_field, field_validator
+from pydantic import Field, SecretStr, computed_field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         default=None,
         description="Serve Prometheus metrics at /metrics; defaults to on in development.",
     )
-    metrics_token: str | None = Field(
+    metrics_token: SecretStr | None = Field(
         default=None,
         min_length=16,
         description="When set, /metrics answers only `Authorization: Bearer <this token>`.",
