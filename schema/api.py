@@ -11,6 +11,7 @@ from schema.auth.queries import AuthQuery
 from schema.content.mutations import ContentMutation
 from schema.content.queries import ContentQuery
 from schema.errors import ERROR_HANDLERS
+from schema.executor import Executor, lean_resolvers
 from schema.limits.error_log import log_errors
 from schema.limits.extensions import limit_extensions
 from schema.recorded_operation import RecordOperation
@@ -42,9 +43,12 @@ class ApiSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The GraphQL schema, with the caches and the limits `settings` ask for (schema/limits/)."""
-    return ApiSchema(
+    schema = ApiSchema(
         query=Query,
         mutation=Mutation,
         exception_handlers=ERROR_HANDLERS,
         extensions=[RecordOperation, *limit_extensions(settings, DOCUMENT_CACHE_SIZE)],
+        execution_context_class=Executor,
     )
+    lean_resolvers(schema._schema, schema.config.info_class)
+    return schema

@@ -116,13 +116,16 @@ class Database:
 
         A PostgreSQL database that was just seeded has no statistics until autovacuum
         gets to it, and until then plans a page's participation query as a scan, a
-        hundred times slower. `cms migrate`, `cms seed` and imports call this; on
-        SQLite it samples the indexes as opening does.
+        hundred times slower; its new rows are not yet marked all-visible either, so
+        index-only scans still read the table, until autovacuum comes round at a time
+        of its choosing, under load. `VACUUM (ANALYZE)` does both now. `cms migrate`,
+        `cms seed` and imports call this, after their transaction; on SQLite it samples
+        the indexes as opening does.
         """
         if self.url.startswith("sqlite://"):
             await self._gather_sqlite_statistics()
         else:
-            await self.connection().execute_script("ANALYZE")
+            await self.connection().execute_script("VACUUM (ANALYZE)")
 
     async def _gather_sqlite_statistics(self) -> None:
         """Samples each index for SQLite's query planner.

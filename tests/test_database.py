@@ -119,3 +119,24 @@ async def test_after_cms_seed_the_query_planner_knows_what_was_loaded(
 
     events = len(list((seeds_dir / "events").glob("*.md")))
     assert await _planner_event_count(unmigrated_database_url) == events
+
+
+async def test_after_cms_seed_postgresql_marks_the_new_rows_visible_to_index_only_scans(
+    unmigrated_database_url: str, cms: CmsRunner, seeds_dir: Path
+) -> None:
+    # Until a VACUUM marks a table's pages all-visible, an index-only scan reads the table too.
+    if unmigrated_database_url.startswith("sqlite://"):
+        pytest.skip("PostgreSQL only: SQLite has no visibility map")
+    assert (await cms("migrate", database_url=unmigrated_database_url)).exit_code == 0
+    seeded = await cms("seed", str(seeds_dir), database_url=unmigrated_database_url)
+    assert seeded.exit_code == 0, seeded.output
+
+    connection = await asyncpg.connect(unmigrated_database_url)
+    try:
+        pages, visible = await connection.fetchrow(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'event' AND relkind = 'r'"
+        )
+    finally:
+        await connection.close()
+    assert pages > 0
+    assert visible == pages

@@ -11,8 +11,11 @@ from server.settings import Environment, Settings
 from tests.asgi import running
 from tests.conftest import QueryCounter
 
-LATEST_BUT_ONE = "models.0005_index_marker_pending"
-LATEST = "models.0006_content_generation"
+_MIGRATIONS = sorted(
+    f"models.{path.stem}"
+    for path in (Path(__file__).resolve().parent.parent / "server" / "migrations").glob("0*.py")
+)
+LATEST_BUT_ONE, LATEST = _MIGRATIONS[-2:]
 
 
 async def test_readyz_reports_the_database_migrations_search_and_the_backlog(

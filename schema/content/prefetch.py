@@ -8,6 +8,11 @@ in the order the fields would (participations before their people). The fields t
 find their values already loaded and return them directly, through `now_or_later`;
 a field nobody prefetched for still awaits its loader as before. Each kind is read
 in one batched query either way, so a page costs the same statements as without.
+
+Prefetching calls each loader's batch function itself and primes the loader's cache
+with what it returns (`fill`), rather than asking the loader for every key: that
+would queue a future per key on a batch and gather them, which costs more than the
+reads for a page of twenty events.
 """
 
 from __future__ import annotations
@@ -17,13 +22,16 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from schema.context import Context
 from server.content import models
+from server.content.queries.event_rows import EventRow
 
 T = TypeVar("T")
 R = TypeVar("R")
+K = TypeVar("K")
 
 
 def now_or_later(loaded: Awaitable[T], wrap: Callable[[T], R]) -> R:
@@ -39,6 +47,25 @@ def now_or_later(loaded: Awaitable[T], wrap: Callable[[T], R]) -> R:
         return wrap(await loaded)
 
     return cast(R, later())
+
+
+async def fill(loader: DataLoader[K, T], keys: Sequence[K]) -> list[T]:
+    """The values of `keys`, those not yet loaded read in one call of the loader's batch
+    function, all of them left in the loader's cache for the fields to find."""
+    missing = [key for key in dict.fromkeys(keys) if loader.cache_map.get(key) is None]
+    if missing:
+        values = await loader.load_fn(missing)
+        loader.prime_many(
+            {
+                key: value
+                for key, value in zip(missing, values, strict=True)
+                if not isinstance(value, BaseException)  # left to the loader to raise
+            }
+        )
+    futures = [loader.load(key) for key in keys]  # all cached now: no batch is queued
+    if not all(isinstance(future, asyncio.Future) and future.done() for future in futures):
+        return list(await asyncio.gather(*futures))  # another field's batch still on its way
+    return [cast("asyncio.Future[T]", future).result() for future in futures]
 
 
 def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
@@ -69,7 +96,9 @@ def selected(info: strawberry.Info[Context]) -> list[Selection]:
 
 
 async def prefetch_events(
-    info: strawberry.Info[Context], rows: Sequence[models.Event], selections: list[Selection]
+    info: strawberry.Info[Context],
+    rows: Sequence[models.Event | EventRow],
+    selections: list[Selection],
 ) -> None:
     """Loads the relations `selections` ask of each event in `rows` (see the module)."""
     if not rows or not selections:
@@ -79,32 +108,32 @@ async def prefetch_events(
     ids = [row.id for row in rows]
     waits: list[Awaitable[Any]] = []
     if "dates" in names:
-        waits.append(loaders.dates_by_event.load_many(ids))
+        waits.append(fill(loaders.dates_by_event, ids))
     if "committee" in names:
         committees = {row.committee_id for row in rows if row.committee_id is not None}
-        waits.append(loaders.committee_by_id.load_many(sorted(committees)))
+        waits.append(fill(loaders.committee_by_id, sorted(committees)))
     if "participants" in names:
         waits.append(_participants(info, ids, _names(under(selections, "participants"))))
     if "topics" in names:
-        waits.append(loaders.topics_by_event.load_many(ids))
+        waits.append(fill(loaders.topics_by_event, ids))
     if "organisations" in names:
         waits.append(_organisations(info, ids, _names(under(selections, "organisations"))))
     if "recordings" in names:
-        waits.append(loaders.recordings_by_event.load_many(ids))
+        waits.append(fill(loaders.recordings_by_event, ids))
     await asyncio.gather(*waits)
 
 
 async def _participants(info: strawberry.Info[Context], ids: list[int], names: set[str]) -> None:
     loaders = info.context.loaders
-    groups = await loaders.participations_by_event.load_many(ids)
+    groups = await fill(loaders.participations_by_event, ids)
     if "person" in names:
         people = {row.person_id for group in groups for row in group}
-        await loaders.person_by_id.load_many(sorted(people))
+        await fill(loaders.person_by_id, sorted(people))
 
 
 async def _organisations(info: strawberry.Info[Context], ids: list[int], names: set[str]) -> None:
     loaders = info.context.loaders
-    groups = await loaders.organisations_by_event.load_many(ids)
+    groups = await fill(loaders.organisations_by_event, ids)
     if "organisation" in names:
         organisations = {row.organisation_id for group in groups for row in group}
-        await loaders.organisation_by_id.load_many(sorted(organisations))
+        await fill(loaders.organisation_by_id, sorted(organisations))

@@ -23,6 +23,7 @@ from schema.context import Context
 from schema.pagination import NestedFirst, nested_limit
 from server.content import models
 from server.content.queries import rows
+from server.content.queries.event_rows import EventRow
 from server.content.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -347,7 +348,7 @@ class Event(relay.Node):
     committee_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_row(cls, row: models.Event) -> Event:
+    def from_row(cls, row: models.Event | EventRow) -> Event:
         image = None
         if row.image_src:
             image = Image(

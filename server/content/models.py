@@ -233,7 +233,7 @@ class Event(Model):
     class Meta:
         table = "event"
         ordering = ("-start_date", "id")
-        indexes = (("status", "start_date"),)
+        indexes = (("status", "start_date", "id"),)
 
     def __str__(self) -> str:
         return self.title
