@@ -16,13 +16,14 @@ async def graphql(request: Request) -> JSONResponse:
     return JSONResponse({"data": {"__typename": "Query"}})
 
 
-async def healthz(request: Request) -> JSONResponse:
+async def ready(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
 app = Starlette(
     routes=[
         Route("/graphql", graphql, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
+        Route("/healthz", ready, methods=["GET"]),
+        Route("/readyz", ready, methods=["GET"]),
     ]
 )

@@ -240,7 +240,7 @@ def _start(server: Server, log_dir: Path) -> None:
 
 
 def _wait_ready(server: Server, timeout: float = 180.0) -> None:
-    """Until /healthz answers ok: the search index built, nothing pending."""
+    """Until /readyz answers ok: the search index built, nothing pending."""
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
@@ -248,7 +248,7 @@ def _wait_ready(server: Server, timeout: float = 180.0) -> None:
         if server.process.poll() is not None:
             raise SystemExit(f"server {server.label} exited; see its log")
         try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
+            with urllib.request.urlopen(server.url + "/readyz", timeout=5) as response:
                 body = json.load(response)
                 if body.get("status") == "ok" and not (body.get("search_backlog") or {}).get(
                     "size"

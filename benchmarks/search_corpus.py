@@ -470,7 +470,7 @@ async def main_async(args: argparse.Namespace) -> None:
         async with httpx.AsyncClient(timeout=30) as client:
             for _ in range(300):
                 try:
-                    if (await client.get(f"{url}/healthz")).status_code == 200:
+                    if (await client.get(f"{url}/readyz")).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass

@@ -1,30 +1,29 @@
 """The ASGI application, where the layers meet: routes, the lifespan that owns
-long-lived clients, and health."""
+long-lived clients, and the middleware that observes every request."""
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from cms.health import healthz, readyz
+from cms.metrics import metrics
 from schema.view import make_graphql_app
 from search.backend import SearchBackend
-from search.guard import IndexState
 from search.runtime import SearchRuntime, search_runtime
 from server.auth.authentication import token_authentication
 from server.cors import cors_middleware
 from server.database import Database
-from server.indexing import outbox
 from server.memory import freeze_startup_heap
-from server.settings import Environment, Settings
-
-logger = logging.getLogger(__name__)
+from server.observability.exposition import forget_this_process
+from server.observability.metrics import Metrics
+from server.observability.middleware import ObserveRequests
+from server.settings import Settings
 
 
 class State(TypedDict):
@@ -33,63 +32,7 @@ class State(TypedDict):
     settings: Settings
     database: Database
     search: SearchRuntime
-
-
-def _search_backlog(backlog: outbox.Backlog | None, detailed: bool) -> dict[str, object]:
-    body: dict[str, object] = {
-        "size": backlog.size if backlog else None,
-        "oldest_age_seconds": backlog.oldest_age_seconds if backlog else None,
-        "failing": backlog.failing if backlog else None,
-    }
-    if detailed:
-        body["last_error"] = backlog.last_error if backlog else None
-    return body
-
-
-async def healthz(request: Request) -> JSONResponse:
-    """Health: `ok` when the database and the search engine answer, the index is whole
-    and no index work is failing; `degraded` otherwise.
-
-    503 when the database or the search engine cannot answer at all; 200 while the
-    index is only behind, rebuilding or retrying. In production the body says the status
-    and the backlog's size, oldest age and failing count, nothing else: what went wrong
-    (paths, engine messages) goes to the log and to `cms sync-status`. Elsewhere the
-    body adds each check and the last indexing error.
-    """
-    settings: Settings = request.state.settings
-    runtime: SearchRuntime = request.state.search
-    checks: dict[str, str] = {}
-    backlog = None
-    try:
-        await request.state.database.ping()
-        backlog = await outbox.backlog()
-        checks["database"] = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
-        logger.warning("health check: the database failed: %r", error)
-        checks["database"] = f"error: {type(error).__name__}"
-    try:
-        await runtime.backend.health()
-        checks["search"] = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
-        logger.warning("health check: the search engine failed: %s", error)
-        checks["search"] = f"error: {error}"
-    guard = runtime.guard
-    try:
-        await guard.refresh()
-    except Exception as error:  # noqa: BLE001 - reported below as the last known state
-        logger.warning("health check: the search index check failed: %r", error)
-    checks["index"] = (
-        "ok" if guard.state is IndexState.WHOLE else f"{guard.state.value}: {guard.problem}"
-    )
-    failing = backlog.failing if backlog else 0
-    healthy = failing == 0 and all(value == "ok" for value in checks.values())
-    detailed = settings.environment is not Environment.PRODUCTION
-    body: dict[str, object] = {"status": "ok" if healthy else "degraded"}
-    if detailed:
-        body["checks"] = checks
-    body["search_backlog"] = _search_backlog(backlog, detailed)
-    answers = checks["database"] == "ok" and checks["search"] == "ok"
-    return JSONResponse(body, status_code=200 if answers else 503)
+    metrics: Metrics
 
 
 def create_app(
@@ -110,27 +53,39 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
+        recorded = Metrics()
         if owns_database:
             await database.open(shared_across_tasks=True)
         try:
-            async with search_runtime(settings, search_backend) as search:
+            async with search_runtime(
+                settings, search_backend, on_search=recorded.record_search
+            ) as search:
                 if owns_database:  # a server process, not a test holding its own database
                     freeze_startup_heap()
-                yield {"settings": settings, "database": database, "search": search}
+                yield {
+                    "settings": settings,
+                    "database": database,
+                    "search": search,
+                    "metrics": recorded,
+                }
         finally:
             if owns_database:
                 await database.close()
+            forget_this_process()
 
     graphql = make_graphql_app(settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"], middleware=[token_authentication()]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    if settings.metrics_served:
+        routes.append(Route("/metrics", metrics, methods=["GET"]))
     return Starlette(
         debug=False,
-        routes=[
-            Route(
-                "/graphql", graphql, methods=["GET", "POST"], middleware=[token_authentication()]
-            ),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
-        middleware=cors_middleware(settings),
+        routes=routes,
+        # Outermost, so that every answer (a CORS preflight too) carries its request id.
+        middleware=[Middleware(ObserveRequests), *cors_middleware(settings)],
         # Refused with 413 before anything parses it, whether or not it says its length.
         max_body_size=settings.max_body_bytes,
         lifespan=lifespan,

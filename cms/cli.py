@@ -17,6 +17,8 @@ from server.cli import COMMANDS as CONTENT_COMMANDS
 from server.cli import say_waiting_for_migration, seed
 from server.content.cli import recordings
 from server.database import Database
+from server.observability.exposition import fresh_multiprocess_directory
+from server.observability.logs import logging_config
 from server.settings import Settings
 from server.transcripts.cli import transcripts
 
@@ -55,15 +57,18 @@ def serve(host: str, port: int, workers: int) -> None:
     if note is not None:
         os.environ.update(WEB_PROCESS_ENVIRONMENT)  # the web processes inherit it
         click.echo(note, err=True)
-    uvicorn.run(
-        "cms.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-    )
+    # Metrics: several processes share their values through PROMETHEUS_MULTIPROC_DIR,
+    # which must be set before they start and empty of an earlier run's values.
+    with fresh_multiprocess_directory(workers):
+        uvicorn.run(
+            "cms.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=logging_config(Settings()),
+            access_log=False,
+        )
 
 
 _REPOSITORY_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -90,7 +95,13 @@ def demo(host: str, port: int, seeds_path: Path) -> None:
     ctx = click.get_current_context()
     ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)
     click.echo(f"Serving GraphQL on http://{host}:{port}/graphql", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=logging_config(settings),
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

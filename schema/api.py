@@ -14,6 +14,7 @@ from schema.errors import ERROR_HANDLERS
 from schema.executor import Executor, lean_resolvers
 from schema.limits.error_log import log_errors
 from schema.limits.extensions import limit_extensions
+from schema.recorded_operation import RecordOperation
 from schema.search.queries import SearchQuery
 from server.settings import Settings
 
@@ -46,7 +47,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         exception_handlers=ERROR_HANDLERS,
-        extensions=limit_extensions(settings, DOCUMENT_CACHE_SIZE),
+        extensions=[RecordOperation, *limit_extensions(settings, DOCUMENT_CACHE_SIZE)],
         execution_context_class=Executor,
     )
     lean_resolvers(schema._schema, schema.config.info_class)

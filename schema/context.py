@@ -8,6 +8,7 @@ from schema.content.loaders import ContentLoaders
 from schema.search.loaders import SearchLoaders
 from search.service import SearchService
 from server.auth.viewer import Viewer
+from server.observability.request_facts import RequestFacts
 from server.settings import Settings
 
 
@@ -20,10 +21,16 @@ class Context:
     loaders: ContentLoaders
     search_loaders: SearchLoaders
     search: SearchService | None = None
+    facts: RequestFacts | None = None
+    """Where the operation the request runs is written down for its log line and metrics."""
 
     @classmethod
     def for_request(
-        cls, viewer: Viewer, settings: Settings, search: SearchService | None = None
+        cls,
+        viewer: Viewer,
+        settings: Settings,
+        search: SearchService | None = None,
+        facts: RequestFacts | None = None,
     ) -> Context:
         """A context for one request by `viewer`, with loaders that see what the viewer may see."""
         return cls(
@@ -32,4 +39,5 @@ class Context:
             loaders=ContentLoaders.for_viewer(viewer),
             search=search,
             search_loaders=SearchLoaders.create(),
+            facts=facts,
         )

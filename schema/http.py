@@ -13,7 +13,9 @@ What this adds to the stock view:
   405) are GraphQL-shaped JSON, never a plain-text body or a 500;
 - Automatic Persisted Queries, when given a `PersistedQueries` store;
 - answers to anonymous reads from a `ResponseCache`, when given one, while the
-  content generation they were computed at is current (see response_cache.py).
+  content generation they were computed at is current (see response_cache.py);
+- the operation a request ran and its errors' codes, written into the request's
+  `RequestFacts` for its log line and the metrics (server/observability/).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from schema.context import Context
 from schema.persisted_queries import PersistedQueries, PersistedQueryError
 from schema.response_cache import ResponseCache, is_cacheable
 from server.content.generation import current_generation
+from server.observability.metrics import codes_of
+from server.observability.request_facts import facts_of
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 _CACHEABLE = "cms.response_cacheable"
@@ -105,6 +109,9 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             if key is not None and generation is not None:
                 cached = self.response_cache.get(key, generation)
                 if cached is not None:
+                    operation = self.response_cache.operation(key)
+                    if operation is not None and (facts := facts_of(scope)) is not None:
+                        facts.ran(*operation)
                     await cached(scope, receive, send)
                     return
         try:
@@ -118,7 +125,13 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             and response.status_code == 200
         ):
             assert self.response_cache is not None
-            self.response_cache.put(key, generation, response)
+            facts = facts_of(scope)
+            operation = (
+                (facts.operation_name, facts.operation_type)
+                if facts is not None and facts.operation_type is not None
+                else None
+            )
+            self.response_cache.put(key, generation, response, operation)
         await response(scope, receive, send)
 
     def error_response(self, request: Request, status_code: int, message: str) -> Response:
@@ -166,6 +179,22 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         return sub_response
 
     async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await self._execute_one(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if result.errors and (facts := facts_of(request.scope)) is not None:
+            facts.error_codes = codes_of(result.errors)
+        return result
+
+    async def _execute_one(
         self,
         request: Request,
         request_adapter: AsyncHTTPRequestAdapter,

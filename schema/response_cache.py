@@ -57,6 +57,8 @@ class _Entry:
     generation: int
     body: bytes
     media_type: str
+    operation: tuple[str | None, str] | None = None
+    """The name and type of the operation that made it, for the request log and metrics."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -121,12 +123,23 @@ class ResponseCache:
         self._entries.move_to_end(key)
         return Response(entry.body, media_type=entry.media_type)
 
-    def put(self, key: Key, generation: int, response: Response) -> None:
+    def operation(self, key: Key) -> tuple[str | None, str] | None:
+        """The name and type of the operation whose answer is kept under `key`."""
+        entry = self._entries.get(key)
+        return entry.operation if entry is not None else None
+
+    def put(
+        self,
+        key: Key,
+        generation: int,
+        response: Response,
+        operation: tuple[str | None, str] | None = None,
+    ) -> None:
         body = bytes(response.body)
         if len(body) > MAX_BODY_BYTES:
             return
         media_type = response.headers.get("content-type", "application/json")
-        self._entries[key] = _Entry(generation, body, media_type)
+        self._entries[key] = _Entry(generation, body, media_type, operation)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)

@@ -14,6 +14,7 @@ from schema.http import GraphQLOverHTTP
 from schema.persisted_queries import PersistedQueries
 from schema.response_cache import ResponseCache
 from server.auth.authentication import viewer_of
+from server.observability.request_facts import facts_of
 from server.settings import Settings
 
 
@@ -32,7 +33,10 @@ class GraphQLApp(GraphQLOverHTTP):
         # The viewer is whoever `token_authentication` (cms/app.py) found.
         runtime = getattr(request.state, "search", None)
         return Context.for_request(
-            viewer_of(request), self.settings, runtime.service if runtime is not None else None
+            viewer_of(request),
+            self.settings,
+            runtime.service if runtime is not None else None,
+            facts_of(request.scope),
         )
 
 

@@ -9,7 +9,8 @@ Errors:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from search.backend import InvalidSearch, SearchBackend
@@ -80,9 +81,16 @@ async def validate(request: SearchRequest, max_page_size: int = MAX_PAGE_SIZE) -
 class SearchService:
     """What the API and the CLI call to search."""
 
-    def __init__(self, backend: SearchBackend, max_page_size: int = MAX_PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        backend: SearchBackend,
+        max_page_size: int = MAX_PAGE_SIZE,
+        on_search: Callable[[str, float], None] | None = None,
+    ) -> None:
         self.backend = backend
         self.max_page_size = max_page_size
+        self.on_search = on_search
+        """Told the engine's name and the seconds it took, after each search it answered."""
 
     async def search(self, request: SearchRequest) -> SearchResponse:
         """Validates, then searches; raises FieldProblem or SearchUnavailable.
@@ -100,7 +108,12 @@ class SearchService:
                 withheld_people=withheld.person_ids,
             )
             request = replace(request, filter=restrictions)
-        return await self.backend.search(request)
+        if self.on_search is None:
+            return await self.backend.search(request)
+        started = time.perf_counter()
+        response = await self.backend.search(request)
+        self.on_search(self.backend.name, time.perf_counter() - started)
+        return response
 
 
 KIND_LABELS = {"event": "Events", "person": "People", "transcript": "Transcripts"}

@@ -7,9 +7,11 @@ from starlette.middleware.cors import CORSMiddleware
 
 from server.settings import Settings
 
-# Enough for GraphQL over HTTP and bearer tokens; no cookies are ever read.
+# Enough for GraphQL over HTTP, bearer tokens and request ids; no cookies are ever read.
 ALLOWED_METHODS = ["GET", "POST"]
-ALLOWED_HEADERS = ["accept", "authorization", "content-type"]
+ALLOWED_HEADERS = ["accept", "authorization", "content-type", "x-request-id"]
+EXPOSED_HEADERS = ["x-request-id"]
+"""What a page's script may read of an answer beyond the basics: the id to quote."""
 PREFLIGHT_MAX_AGE = 600
 
 
@@ -23,6 +25,7 @@ def cors_middleware(settings: Settings) -> list[Middleware]:
             allow_origins=settings.cors_allowed_origins,
             allow_methods=ALLOWED_METHODS,
             allow_headers=ALLOWED_HEADERS,
+            expose_headers=EXPOSED_HEADERS,
             max_age=PREFLIGHT_MAX_AGE,
         )
     ]

@@ -173,6 +173,25 @@ class Database:
             raise RuntimeError("the database is not open")
         await self._context.db().execute_query("SELECT 1")
 
+    async def pending_migrations(self) -> list[str]:
+        """The migrations not yet applied to this open database, by name."""
+        from tortoise.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(self.connection(), tortoise_config(self.url)["apps"])
+        return [
+            f"{step.migration.app_label}.{step.migration.name}" for step in await executor.plan()
+        ]
+
+    def pool_figures(self) -> tuple[int, int, int] | None:
+        """The PostgreSQL pool's (connections open, of which idle, most allowed); None
+        for SQLite, or while no pool is open."""
+        if self._context is None:
+            return None
+        pool = getattr(self._context.db(), "_pool", None)  # asyncpg's, inside Tortoise's client
+        if pool is None:
+            return None
+        return int(pool.get_size()), int(pool.get_idle_size()), int(pool.get_max_size())
+
     async def close(self) -> None:
         context, self._context = self._context, None
         if context is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, computed_field, field_validator
+from pydantic import Field, SecretStr, computed_field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -17,6 +17,13 @@ class Environment(str, Enum):
 
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class LogFormat(str, Enum):
+    """How log lines are written: one JSON object per line, or plain text for a terminal."""
+
+    JSON = "json"
+    TEXT = "text"
 
 
 class Settings(BaseSettings):
@@ -89,6 +96,29 @@ class Settings(BaseSettings):
         default=5, ge=1, description="How often one field may appear in one selection set."
     )
 
+    # Operations; README's "Observability" explains each.
+    log_format: LogFormat | None = Field(
+        default=None, description="json or text; defaults to json in production, text elsewhere."
+    )
+    log_level: str = Field(default="INFO", description="The least severe level logged.")
+    metrics_enabled: bool | None = Field(
+        default=None,
+        description="Serve Prometheus metrics at /metrics; defaults to on in development.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="When set, /metrics answers only `Authorization: Bearer <this token>`.",
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -134,6 +164,18 @@ class Settings(BaseSettings):
     def introspection_enabled(self) -> bool:
         if self.introspection is not None:
             return self.introspection
+        return self.environment is Environment.DEVELOPMENT
+
+    @property
+    def resolved_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.environment is Environment.PRODUCTION else LogFormat.TEXT
+
+    @property
+    def metrics_served(self) -> bool:
+        if self.metrics_enabled is not None:
+            return self.metrics_enabled
         return self.environment is Environment.DEVELOPMENT
 
     @property

@@ -1,4 +1,4 @@
-"""The app starts, answers health checks and serves GraphQL; `cms demo` works end to end."""
+"""The app starts and serves GraphQL; `cms demo` works end to end."""
 
 from __future__ import annotations
 
@@ -17,37 +17,12 @@ from server.settings import Settings
 from tests.asgi import running
 
 
-async def test_healthz_reports_the_database_search_and_the_backlog(
-    db: Database, app_settings: Settings
-) -> None:
-    async with running(create_app(app_settings, db)) as client:
-        response = await client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "checks": {"database": "ok", "search": "ok", "index": "ok"},
-        "search_backlog": {"size": 0, "oldest_age_seconds": None, "failing": 0, "last_error": None},
-    }
-
-
-async def test_healthz_answers_503_when_the_database_does_not(
-    db: Database, app_settings: Settings
-) -> None:
-    closed = Database(db.url)  # never opened
-    async with running(create_app(app_settings, closed)) as client:
-        response = await client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json()["status"] == "degraded"
-
-
 async def test_the_lifespan_opens_and_closes_its_own_database(
     db: Database, app_settings: Settings
 ) -> None:
     app = create_app(app_settings)
     async with running(app) as client:
-        response = await client.get("/healthz")
+        response = await client.get("/readyz")
 
     assert response.status_code == 200
     await db.ping()  # the test's own connections are untouched
@@ -88,7 +63,7 @@ def test_cms_demo_serves_the_seed_content_on_a_fresh_data_directory(tmp_path: Pa
         while True:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

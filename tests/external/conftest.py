@@ -80,7 +80,7 @@ def live_server(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answers(
-            f"{url}/healthz", process, log, name="the server", seconds=STARTUP_SECONDS
+            f"{url}/readyz", process, log, name="the server", seconds=STARTUP_SECONDS
         )
         yield LiveServer(url=url, database_url=seeded_database_url, log=log)
     finally:

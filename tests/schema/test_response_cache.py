@@ -209,7 +209,7 @@ def second_server(db: Database, tmp_path: Path) -> Iterator[str]:
         )
     try:
         wait_until_answers(
-            f"http://127.0.0.1:{port}/healthz", process, log, name="the second server", seconds=60
+            f"http://127.0.0.1:{port}/readyz", process, log, name="the second server", seconds=60
         )
         yield f"http://127.0.0.1:{port}/graphql"
     finally:

@@ -1,6 +1,6 @@
 """The index is never silently empty or fatal: the app notices an index that does not
 match the database and rebuilds it while it runs, a search folder it cannot use leaves
-the content API up, and the health check tells the public only what it must."""
+the content API up, and the readiness check tells the public only what it must."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ async def search_hits(client: httpx.AsyncClient) -> int:
 
 async def whole_and_found(client: httpx.AsyncClient) -> bool:
     """The health check says ok and search finds the desertification event."""
-    health = (await client.get("/healthz")).json()
+    health = (await client.get("/readyz")).json()
     return health["status"] == "ok" and await search_hits(client) == 1
 
 
@@ -78,7 +78,7 @@ async def test_a_deleted_index_folder_is_rebuilt_without_a_restart(
         seen: list[tuple[str, str, int]] = []
 
         async def degraded() -> bool:
-            health = (await client.get("/healthz")).json()
+            health = (await client.get("/readyz")).json()
             seen.append((health["status"], health["checks"]["index"], await search_hits(client)))
             return health["status"] == "degraded"
 
@@ -106,7 +106,7 @@ async def test_the_health_check_notices_a_deleted_index_at_once_and_starts_the_r
         shutil.rmtree(settings.search_path)
         await asyncio.sleep(2.1)  # older than the answer a probe may reuse
 
-        first = (await client.get("/healthz")).json()
+        first = (await client.get("/readyz")).json()
         assert first["status"] == "degraded"
         assert first["checks"]["index"].startswith("incomplete: the index holds 0 event")
         await until(lambda: whole_and_found(client), seconds=20)
@@ -170,19 +170,20 @@ async def test_a_search_folder_that_cannot_be_opened_leaves_the_content_api_up(
     async with running(create_app(settings, db)) as client:
         events = (await client.post("/graphql", json=EVENTS)).json()
         searched = (await client.post("/graphql", json=SEARCH)).json()
-        health = await client.get("/healthz")
+        health = await client.get("/readyz")
 
         assert events == {"data": {"events": {"totalCount": 10}}}
         assert searched["data"] is None
         assert searched["errors"][0]["extensions"]["code"] == "SEARCH_UNAVAILABLE"
         assert health.status_code == 503
-        assert health.json()["status"] == "degraded"
+        assert health.json()["status"] == "unavailable"
+        assert health.json()["checks"]["search"].startswith("error: ")
         assert health.json()["checks"]["index"].startswith("unavailable: ")
 
         settings.search_path.unlink()  # the operator fixes the folder: no restart needed
 
         async def recovered() -> bool:
-            health = await client.get("/healthz")
+            health = await client.get("/readyz")
             ok = health.status_code == 200 and health.json()["status"] == "ok"
             return ok and await search_hits(client) == 1
 
@@ -197,12 +198,13 @@ async def test_production_health_says_status_and_backlog_only(db: Database, tmp_
     await outbox.fail(claims, engine_text)
 
     async with running(create_app(settings, db)) as client:
-        health = await client.get("/healthz")
+        health = await client.get("/readyz")
 
     body = health.json()
     assert health.status_code == 200
-    assert set(body) == {"status", "search_backlog"}
+    assert set(body) == {"status", "checks", "search_backlog"}
     assert body["status"] == "degraded"  # an entry is failing
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "search": "ok", "index": "ok"}
     assert set(body["search_backlog"]) == {"size", "oldest_age_seconds", "failing"}
     assert (body["search_backlog"]["size"], body["search_backlog"]["failing"]) == (1, 1)
     assert str(tmp_path) not in health.text and "Os {" not in health.text
@@ -216,10 +218,10 @@ async def test_development_health_shows_the_failing_entry_s_error(
     await outbox.fail(await outbox.claim(10, timedelta(minutes=1)), "SearchUnavailable: down")
 
     async with running(create_app(settings, db)) as client:
-        body = (await client.get("/healthz")).json()
+        body = (await client.get("/readyz")).json()
 
     assert body["status"] == "degraded"
-    assert body["checks"] == {"database": "ok", "search": "ok", "index": "ok"}
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "search": "ok", "index": "ok"}
     assert body["search_backlog"]["last_error"] == "SearchUnavailable: down"
 
 

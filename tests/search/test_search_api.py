@@ -222,7 +222,7 @@ async def test_the_app_indexes_seeded_content_in_the_background(
         # The worker writes a batch to the index, then acknowledges it: wait for both.
         for _ in range(200):
             found = (await client.post("/graphql", json=body)).json()["data"]["search"]
-            health = (await client.get("/healthz")).json()
+            health = (await client.get("/readyz")).json()
             if found["totalHits"] and health["search_backlog"]["size"] == 0:
                 break
             await asyncio.sleep(0.05)
