@@ -214,7 +214,11 @@ async def test_open_creates_the_index_and_declares_its_settings(
         await backend.close()
         await delete_indexes(meilisearch, uid)
 
-    assert requests.writes() == [("POST", "/indexes"), ("PATCH", f"/indexes/{uid}/settings")]
+    assert requests.writes() == [
+        ("POST", "/indexes"),
+        ("PATCH", f"/indexes/{uid}/settings"),
+        ("POST", "/keys"),  # the search-only key (tests/search/test_meilisearch_keys.py)
+    ]
     assert requests.calls("/indexes")[0].body == {"uid": uid, "primaryKey": "id"}
     settings = requests.calls(SETTINGS)[-1].body
     assert settings == index_settings(parse_version(meilisearch.version))
@@ -876,6 +880,8 @@ async def test_every_operation_the_backend_uses_meets_the_spec(
         ("POST", "/swap-indexes"),
         ("DELETE", "/indexes/{index_uid}"),
         ("GET", "/tasks/{task_id}"),
+        ("GET", "/keys/{key}"),
+        ("POST", "/keys"),
     }, operations
     assert all(s.problems == [] for s in requests.sent)
     assert all(s.template is not None for s in requests.sent)
