@@ -11,6 +11,8 @@ check command is run for real against a server on loopback.
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import shlex
 import subprocess
@@ -24,6 +26,7 @@ from typing import Any
 import click
 import pytest
 import yaml
+from jsonschema import Draft7Validator
 
 from cms.cli import main as cms
 from search.engines import backend_from_settings
@@ -37,6 +40,10 @@ COMPOSE = yaml.safe_load((REPOSITORY / "docker-compose.yml").read_text(encoding=
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 DOCKERFILE = (REPOSITORY / "Dockerfile").read_text(encoding="utf-8")
 ENV_EXAMPLE = (REPOSITORY / ".env.example").read_text(encoding="utf-8")
+COMPOSE_SCHEMA = REPOSITORY / "tests" / "data" / "compose-spec" / "compose-spec.json"
+"""The Compose Specification's JSON schema, `schema/compose-spec.json` of
+compose-spec/compose-spec at 170098ba07d9f53c383a41bfd4c5166b0a4529a6 (Apache-2.0,
+its LICENSE beside it)."""
 
 APP_SERVICES = sorted(name for name, service in SERVICES.items() if "build" in service)
 SECRET = re.compile(r"KEY|PASSWORD|SECRET|TOKEN", re.IGNORECASE)
@@ -108,6 +115,28 @@ def resolve_cli(argv: list[str]) -> click.Command:
             raise click.UsageError(f"No such command {name!r}.", context)
         command.make_context(name, arguments, parent=context)
     return command
+
+
+def compose_schema_problems(document: Any) -> list[str]:
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    return [f"{e.json_path}: {e.message}" for e in Draft7Validator(schema).iter_errors(document)]
+
+
+# -- the file as compose reads it --------------------------------------------------------------
+
+
+def test_the_compose_file_meets_the_compose_specification() -> None:
+    assert compose_schema_problems(COMPOSE) == []
+
+
+def test_a_misspelt_key_fails_the_specification_check() -> None:
+    misspelt = copy.deepcopy(COMPOSE)
+    misspelt["services"]["api"]["depends_on"]["migrate"] = {"condtion": "service_healthy"}
+    misspelt["services"]["worker"]["restart_policy"] = "always"
+
+    problems = compose_schema_problems(misspelt)
+    assert any("api.depends_on" in p for p in problems)
+    assert any("restart_policy" in p for p in problems)
 
 
 # -- commands ----------------------------------------------------------------------------------
