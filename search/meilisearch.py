@@ -1,8 +1,8 @@
 """The Meilisearch backend: one index on a Meilisearch server, through its Python SDK.
 
 The SDK (`meilisearch-python-sdk`, its `AsyncClient`) sends the requests for indexes,
-settings, documents, tasks, swaps, health and the version, with the master key. Searches
-go with a search-only key instead (search/meilisearch_keys.py), over the same connection. What is ours stays here: the
+settings, documents, tasks, swaps, health and the version, with the master key; searches
+go with a search-only key (search/meilisearch_keys.py). What is ours stays here: the
 settings (search/meilisearch_query.py), search bodies, sent as built through the SDK's
 HTTP connection (the SDK's search methods add parameters of their own and cannot send a
 federated /multi-search as built), filters, highlights, the rebuild's steps, cutting
@@ -178,24 +178,26 @@ class MeilisearchBackend:
         except (pydantic.ValidationError, ValueError, KeyError, TypeError) as error:
             raise SearchUnavailable(f"Meilisearch {what}: unexpected answer: {error}") from error
 
-    async def _post(
+    async def _send(
         self,
+        method: str,
         path: str,
-        body: dict[str, Any] | list[Any],
+        body: dict[str, Any] | None = None,
         *,
         missing_ok: bool = False,
         api_key: str | None = None,
     ) -> Any:
-        """POSTs a body built here (a search) over the SDK's connection, with `api_key`
-        in place of the master key when given; returns its JSON, or None for a 404 when
-        `missing_ok`."""
-        headers = {"Content-Type": "application/json"}
+        """Sends a request built here (a search, a key's) over the SDK's connection, with
+        `api_key` in place of the master key when given; returns its JSON, or None for a
+        404 when `missing_ok`."""
+        headers = {"Content-Type": "application/json"} if body is not None else {}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
+        content = orjson.dumps(body) if body is not None else None
 
         async def send() -> Any:
-            response = await self.client.http_client.post(
-                path, content=orjson.dumps(body), headers=headers
+            response = await self.client.http_client.request(
+                method, path, content=content, headers=headers
             )
             if missing_ok and response.status_code == 404:
                 return None
@@ -205,7 +207,7 @@ class MeilisearchBackend:
                 response.raise_for_status()
             return orjson.loads(response.content)
 
-        return await self._call(f"POST {path}", send())
+        return await self._call(f"{method} {path}", send())
 
     async def _task(self, what: str, request: Awaitable[TaskInfo]) -> int:
         """Starts a write and returns its task uid."""
@@ -363,7 +365,7 @@ class MeilisearchBackend:
         key = await self._read_key(uid)
         if key is None:
             try:
-                key = await self._post("/keys", search_key_request(self.index))
+                key = await self._send("POST", "/keys", search_key_request(self.index))
             except _ApiError as error:
                 if error.code != "api_key_already_exists":
                     raise
@@ -376,26 +378,15 @@ class MeilisearchBackend:
 
     async def _read_key(self, uid: str) -> dict[str, Any] | None:
         """The key `uid` as the server describes it, or None when it has none by that uid."""
-
-        async def send() -> dict[str, Any] | None:
-            response = await self.client.http_client.get(f"/keys/{uid}")
-            if response.status_code == 404:
-                return None
-            if response.is_error:
-                if "application/json" in response.headers.get("content-type", ""):
-                    raise MeilisearchApiError(response.reason_phrase, response)
-                response.raise_for_status()
-            answer: dict[str, Any] = orjson.loads(response.content)
-            return answer
-
-        return await self._call(f"GET /keys/{uid}", send())
+        key: dict[str, Any] | None = await self._send("GET", f"/keys/{uid}", missing_ok=True)
+        return key
 
     async def _search(self, path: str, body: dict[str, Any], *, missing_ok: bool = False) -> Any:
         """POSTs a search with the search key. A key found or created here that the server
         refuses (deleted by an operator) is looked up again, and the search sent once more."""
         key = await self._search_api_key()
         try:
-            return await self._post(path, body, missing_ok=missing_ok, api_key=key)
+            return await self._send("POST", path, body, missing_ok=missing_ok, api_key=key)
         except _ApiError as error:
             if error.status != 403 or self._configured_search_key or key == self._admin_key:
                 raise
@@ -403,7 +394,7 @@ class MeilisearchBackend:
             if self._search_key == key:
                 self._search_key = None
         key = await self._search_api_key()
-        return await self._post(path, body, missing_ok=missing_ok, api_key=key)
+        return await self._send("POST", path, body, missing_ok=missing_ok, api_key=key)
 
     async def _ensure_ready(self) -> None:
         # The engine may have been down when the app started; prepare on first use then.
