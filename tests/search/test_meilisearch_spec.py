@@ -256,12 +256,12 @@ async def test_processes_opening_the_same_new_index_at_once_all_succeed(
         await delete_indexes(meilisearch, uid)
 
     assert [h.id for h in found.hits] == ["event-1"]
-    # Each saw it missing and asked to create it; the server made it once.
-    assert sorted((t["status"], (t["error"] or {}).get("code")) for t in creations) == [
-        ("failed", "index_already_exists"),
-        ("failed", "index_already_exists"),
-        ("succeeded", None),
-    ]
+    # Those that saw it missing asked to create it (all of them, unless one was slow
+    # enough to find it made); the server made it once and refused the others.
+    outcomes = sorted((t["status"], (t["error"] or {}).get("code")) for t in creations)
+    assert outcomes[-1] == ("succeeded", None)
+    assert outcomes[:-1] == [("failed", "index_already_exists")] * (len(outcomes) - 1)
+    assert 1 <= len(outcomes) <= 3
 
 
 def test_a_release_older_than_the_floor_is_refused_by_name() -> None:
