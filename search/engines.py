@@ -17,5 +17,6 @@ def backend_from_settings(settings: Settings) -> SearchBackend:
             settings.meili_master_key,
             index=settings.meili_index,
             synonyms=settings.search_synonyms,
+            search_key=settings.meili_search_key,
         )
     return EmbeddedBackend(settings.search_path, synonyms=settings.search_synonyms)

@@ -1,7 +1,8 @@
 """The Meilisearch backend: one index on a Meilisearch server, through its Python SDK.
 
 The SDK (`meilisearch-python-sdk`, its `AsyncClient`) sends the requests for indexes,
-settings, documents, tasks, swaps, health and the version. What is ours stays here: the
+settings, documents, tasks, swaps, health and the version, with the master key; searches
+go with a search-only key (search/meilisearch_keys.py). What is ours stays here: the
 settings (search/meilisearch_query.py), search bodies, sent as built through the SDK's
 HTTP connection (the SDK's search methods add parameters of their own and cannot send a
 federated /multi-search as built), filters, highlights, the rebuild's steps, cutting
@@ -40,6 +41,7 @@ from meilisearch_python_sdk.models.task import TaskInfo, TaskResult
 
 from search.backend import Document, DocumentRefused, Progress, SearchUnavailable
 from search.meilisearch_filters import events_filter
+from search.meilisearch_keys import search_key_problem, search_key_request, search_key_uid
 from search.meilisearch_query import (
     Tags,
     Version,
@@ -118,7 +120,10 @@ class MeilisearchBackend:
         synonyms: Sequence[Sequence[str]] = (),
         timeout: float = 10.0,
         max_payload_bytes: int = MAX_PAYLOAD_BYTES,
+        search_key: str | None = None,
     ) -> None:
+        """`api_key` is the master key (or an admin key); `search_key` a search-only key
+        for the searches, found or created with `api_key` when not given."""
         self.index = index
         self.max_payload_bytes = max_payload_bytes
         self.synonyms = normalise_synonyms(synonyms)
@@ -139,6 +144,11 @@ class MeilisearchBackend:
         self._settings_task: dict[str, int] = {}
         """Per index, a settings task enqueued and not yet seen to succeed: waited on
         again by the next attempt rather than enqueued once more."""
+        self._admin_key = api_key
+        self._configured_search_key = search_key
+        self._search_key: str | None = search_key or (None if api_key else "")
+        """The key searches go with once known ("" for none at all: a server without keys)."""
+        self._search_key_lock = asyncio.Lock()
 
     # -- requests and tasks: the one place engine failures are translated --------------
 
@@ -168,13 +178,26 @@ class MeilisearchBackend:
         except (pydantic.ValidationError, ValueError, KeyError, TypeError) as error:
             raise SearchUnavailable(f"Meilisearch {what}: unexpected answer: {error}") from error
 
-    async def _post(self, path: str, body: dict[str, Any], *, missing_ok: bool = False) -> Any:
-        """POSTs a body built here (a search) over the SDK's connection; returns its JSON,
-        or None for a 404 when `missing_ok`."""
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        missing_ok: bool = False,
+        api_key: str | None = None,
+    ) -> Any:
+        """Sends a request built here (a search, a key's) over the SDK's connection, with
+        `api_key` in place of the master key when given; returns its JSON, or None for a
+        404 when `missing_ok`."""
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        content = orjson.dumps(body) if body is not None else None
 
         async def send() -> Any:
-            response = await self.client.http_client.post(
-                path, content=orjson.dumps(body), headers={"Content-Type": "application/json"}
+            response = await self.client.http_client.request(
+                method, path, content=content, headers=headers
             )
             if missing_ok and response.status_code == 404:
                 return None
@@ -184,7 +207,7 @@ class MeilisearchBackend:
                 response.raise_for_status()
             return orjson.loads(response.content)
 
-        return await self._call(f"POST {path}", send())
+        return await self._call(f"{method} {path}", send())
 
     async def _task(self, what: str, request: Awaitable[TaskInfo]) -> int:
         """Starts a write and returns its task uid."""
@@ -311,6 +334,67 @@ class MeilisearchBackend:
         async with self._ready_lock:
             await self._prepare(self.index)
             self._ready = True
+        await self._search_api_key()
+
+    # -- the search-only key ------------------------------------------------------------
+
+    async def _search_api_key(self) -> str:
+        """The key searches go with: the configured one, else the search-only key found or
+        created with the master key, looked up once. A master key that may not manage keys
+        (an admin key) is used for searches too, with a warning."""
+        if self._search_key is not None:
+            return self._search_key
+        async with self._search_key_lock:
+            if self._search_key is None:
+                try:
+                    self._search_key = await self._find_or_create_search_key()
+                except _ApiError as error:
+                    if error.status != 403:
+                        raise
+                    logger.warning(
+                        "could not find or create a search-only Meilisearch key with "
+                        "MEILI_MASTER_KEY (%s); searching with MEILI_MASTER_KEY itself. "
+                        "Give the master key, or set MEILI_SEARCH_KEY to a search-only key.",
+                        error,
+                    )
+                    self._search_key = self._admin_key or ""
+            return self._search_key
+
+    async def _find_or_create_search_key(self) -> str:
+        uid = search_key_uid(self.index)
+        key = await self._read_key(uid)
+        if key is None:
+            try:
+                key = await self._send("POST", "/keys", search_key_request(self.index))
+            except _ApiError as error:
+                if error.code != "api_key_already_exists":
+                    raise
+                key = await self._read_key(uid)  # another process created it first
+            if key is None:
+                raise SearchUnavailable(f"the Meilisearch key {uid} vanished as it was created")
+        if problem := search_key_problem(key, self.index):
+            raise SearchUnavailable(problem)
+        return str(key["key"])
+
+    async def _read_key(self, uid: str) -> dict[str, Any] | None:
+        """The key `uid` as the server describes it, or None when it has none by that uid."""
+        key: dict[str, Any] | None = await self._send("GET", f"/keys/{uid}", missing_ok=True)
+        return key
+
+    async def _search(self, path: str, body: dict[str, Any], *, missing_ok: bool = False) -> Any:
+        """POSTs a search with the search key. A key found or created here that the server
+        refuses (deleted by an operator) is looked up again, and the search sent once more."""
+        key = await self._search_api_key()
+        try:
+            return await self._send("POST", path, body, missing_ok=missing_ok, api_key=key)
+        except _ApiError as error:
+            if error.status != 403 or self._configured_search_key or key == self._admin_key:
+                raise
+        async with self._search_key_lock:
+            if self._search_key == key:
+                self._search_key = None
+        key = await self._search_api_key()
+        return await self._send("POST", path, body, missing_ok=missing_ok, api_key=key)
 
     async def _ensure_ready(self) -> None:
         # The engine may have been down when the app started; prepare on first use then.
@@ -426,7 +510,7 @@ class MeilisearchBackend:
         if parse_query(request.query).is_empty:  # as the embedded engine: nothing to match
             return SearchResponse(0, 0.0, [], {})
         path, body = search_request(self.index, request, self._tags, self.synonyms)
-        return search_response(request, await self._post(path, body), self._tags)
+        return search_response(request, await self._search(path, body), self._tags)
 
     async def documents(self) -> list[Document]:
         await self._ensure_ready()
@@ -444,7 +528,7 @@ class MeilisearchBackend:
 
     async def kind_counts(self) -> dict[str, int]:
         body = {"q": "", "page": 1, "hitsPerPage": 0, "facets": ["kind"]}
-        result = await self._post(f"/indexes/{self.index}/search", body, missing_ok=True)
+        result = await self._search(f"/indexes/{self.index}/search", body, missing_ok=True)
         if result is None:  # the index was deleted on the server: create it again on next use
             self._ready = False
             return {}

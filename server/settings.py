@@ -44,7 +44,14 @@ class Settings(BaseSettings):
         default=None,
         description="Meilisearch's URL; when set, search uses it instead of the embedded index.",
     )
-    meili_master_key: str | None = Field(default=None, description="Meilisearch's API key.")
+    meili_master_key: str | None = Field(
+        default=None,
+        description="Meilisearch's master key: index administration, and the search key's creation.",
+    )
+    meili_search_key: str | None = Field(
+        default=None,
+        description="A search-only Meilisearch key for searches; found or created with the master key when unset.",
+    )
     meili_index: str = Field(default="cms", description="The Meilisearch index to use.")
     search_worker: bool = Field(
         default=True,

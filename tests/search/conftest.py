@@ -91,11 +91,16 @@ def admin_client(server: MeilisearchServer) -> httpx.AsyncClient:
 
 
 async def delete_indexes(server: MeilisearchServer, prefix: str) -> None:
-    """Deletes every index whose uid starts with `prefix`."""
+    """Deletes every index whose uid starts with `prefix`, and the search keys made for them."""
     async with admin_client(server) as admin:
         answer = (await admin.get("/indexes", params={"limit": 1000})).json()
         for uid in [i["uid"] for i in answer["results"] if i["uid"].startswith(prefix)]:
             await admin.delete(f"/indexes/{uid}")
+        keys = (await admin.get("/keys", params={"limit": 1000})).json()["results"]
+        for key in keys:
+            scoped = key["indexes"] and all(i.startswith(prefix) for i in key["indexes"])
+            if scoped and (key["name"] or "").startswith("cms search: "):
+                await admin.delete(f"/keys/{key['uid']}")
 
 
 def meilisearch_backend(
