@@ -240,21 +240,28 @@ def _start(server: Server, log_dir: Path) -> None:
 
 
 def _wait_ready(server: Server, timeout: float = 180.0) -> None:
-    """Until /readyz answers ok: the search index built, nothing pending."""
+    """Until /readyz answers ok: the search index built, nothing pending (a checkout from
+    before /readyz existed answers the same on /healthz)."""
     deadline = time.monotonic() + timeout
     last = ""
+    probe = "/readyz"
     while time.monotonic() < deadline:
         assert server.process is not None
         if server.process.poll() is not None:
             raise SystemExit(f"server {server.label} exited; see its log")
         try:
-            with urllib.request.urlopen(server.url + "/readyz", timeout=5) as response:
+            with urllib.request.urlopen(server.url + probe, timeout=5) as response:
                 body = json.load(response)
                 if body.get("status") == "ok" and not (body.get("search_backlog") or {}).get(
                     "size"
                 ):
                     return
                 last = json.dumps(body)
+        except urllib.error.HTTPError as error:
+            if error.code == 404 and probe == "/readyz":
+                probe = "/healthz"
+                continue
+            last = str(error)
         except (urllib.error.URLError, ConnectionError, OSError) as error:
             last = str(error)
         time.sleep(0.5)

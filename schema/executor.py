@@ -32,8 +32,11 @@ as soon as it ends.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Awaitable, Callable
+from inspect import CO_ITERABLE_COROUTINE
+from operator import attrgetter
+from types import CoroutineType, GeneratorType
+from typing import Any, NamedTuple, TypeGuard
 
 from graphql import (
     GraphQLField,
@@ -52,6 +55,32 @@ from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool})
+"""Values that are certainly neither awaitable nor an exception."""
+
+
+_AWAITABLE_TYPES: dict[type, bool] = dict.fromkeys([*_PLAIN, type(None), dict, list], False)
+
+
+def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    """graphql-core's test, answered once per type.
+
+    The executor asks it of every value it completes; for an object of ours that is
+    `hasattr(value, "__await__")`, which raises and catches an AttributeError each time.
+    Whether a value can be awaited is a property of its type (a generator is one only if
+    its code is marked as an iterable coroutine, so generators are asked every time).
+    """
+    kind = type(value)
+    known = _AWAITABLE_TYPES.get(kind)
+    if known is not None:
+        return known
+    if kind is GeneratorType:
+        return bool(value.gi_code.co_flags & CO_ITERABLE_COROUTINE)
+    awaitable = kind is CoroutineType or hasattr(kind, "__await__")
+    if len(_AWAITABLE_TYPES) < 10_000:  # types are few; never let the table grow unbounded
+        _AWAITABLE_TYPES[kind] = awaitable
+    return awaitable
 
 
 class _Leaf(NamedTuple):
@@ -74,6 +103,11 @@ def _plan(parent_type: GraphQLObjectType, name: str) -> _Leaf | None:
     read = field.resolve
     if read is None or not getattr(read, "_is_default", False):
         return None
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if isinstance(definition, StrawberryField) and definition.default_resolver is getattr:
+        # What Strawberry's default resolver does for such a field, without its two calls.
+        attribute = attrgetter(definition.python_name)
+        read = lambda source, _: attribute(source)
     field_type = field.type
     nullable = not isinstance(field_type, GraphQLNonNull)
     if not nullable:
@@ -103,6 +137,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         if plans is None:
             plans = _PLANS[self.schema] = {}
         self._plans = plans
+        self.is_awaitable = _is_awaitable
         executor = weakref.ref(self)
         self.async_helpers = GraphQLResolveInfoHelpers(
             gather=lambda values: _alive(executor).gather_async_work(values),
@@ -135,7 +170,9 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
                 if value is None:
                     if leaf.nullable:
                         return None
-                elif not self.is_awaitable(value) and not isinstance(value, Exception):
+                elif type(value) in _PLAIN or (
+                    not self.is_awaitable(value) and not isinstance(value, Exception)
+                ):
                     coerced = leaf.type.coerce_output_value(value)
                     if coerced is not None and coerced is not Undefined:
                         return coerced
@@ -167,14 +204,28 @@ def _plain_resolver(definition: StrawberryField, field: GraphQLField) -> bool:
     if definition.permission_classes or isinstance(get_named_type(field.type), GraphQLUnionType):
         return False  # permissions, and error unions with their exception handlers
     names = list(resolver.signature.parameters)
-    return resolver.self_parameter is not None and names in (["self"], ["self", "info"])
+    if resolver.self_parameter is not None:
+        return names in (["self"], ["self", "info"])
+    # A classmethod on the object's type, such as Relay's `id` on every node.
+    return (
+        names == ["cls", "root", "info"]
+        and resolver.root_parameter is not None
+        and resolver.info_parameter is not None
+    )
 
 
 def _lean(definition: StrawberryField, info_class: type[Any]) -> Callable[..., Any]:
     assert definition.base_resolver is not None
-    function: Callable[..., Any] = definition.base_resolver.wrapped_func  # type: ignore[assignment]  # typed as the descriptor it may wrap
-    if definition.base_resolver.info_parameter is None:
+    resolver = definition.base_resolver
+    function: Callable[..., Any] = resolver.wrapped_func  # type: ignore[assignment]  # typed as the descriptor it may wrap
+    if resolver.info_parameter is None:
         return lambda source, info: function(source)
+    if resolver.self_parameter is None:  # the classmethod form, already bound to its class
+
+        def resolve_root(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+            return function(root=source, info=info_class(_raw_info=info, _field=definition))
+
+        return resolve_root
 
     def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         return function(source, info=info_class(_raw_info=info, _field=definition))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -84,56 +84,89 @@ def _page_each(viewer: Viewer, fetch: PagesByIds[Row]) -> DataLoader[PageKey, Pa
     return DataLoader(load_fn=load)
 
 
-@dataclass(frozen=True)
 class ContentLoaders:
-    """Every content loader of one request."""
+    """Every content loader of one request, each built the first time a field asks for it.
 
-    event_by_id: DataLoader[int, models.Event | None]
-    person_by_id: DataLoader[int, rows.PersonRow | None]
-    committee_by_id: DataLoader[int, rows.CommitteeRow | None]
-    topic_by_id: DataLoader[int, models.Topic | None]
-    organisation_by_id: DataLoader[int, models.Organisation | None]
-    recording_by_id: DataLoader[int, models.Recording | None]
+    A request uses a few of the twenty; building them all cost every request, even
+    `{ __typename }`, a loader and a closure apiece.
+    """
 
-    relations_by_event: DataLoader[int, rows.EventRelations]
-    organisations_by_event: DataLoader[int, list[models.EventOrganisation]]
-    recordings_by_event: DataLoader[int, list[models.Recording]]
-    affiliations_by_person: DataLoader[int, list[models.PersonAffiliation]]
-    members_by_committee: DataLoader[int, list[models.CommitteeMember]]
-    revisions_by_event: DataLoader[int, list[models.EventRevision]]
-
-    events_by_committee: DataLoader[LimitedKey, list[models.Event]]
-    events_by_topic: DataLoader[LimitedKey, list[models.Event]]
-    events_by_person: DataLoader[LimitedKey, list[models.Event]]
-    participations_by_person: DataLoader[LimitedKey, list[models.Participation]]
-
-    transcript_by_recording: DataLoader[int, models.Transcript | None]
-    segments_by_transcript: DataLoader[PageKey, Page[models.TranscriptSegment]]
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
 
     @classmethod
     def for_viewer(cls, viewer: Viewer) -> ContentLoaders:
         """Fresh loaders, with empty caches, that read as `viewer`."""
-        return cls(
-            event_by_id=_one_each(viewer, queries.events_by_ids),
-            person_by_id=_one_each(viewer, queries.people_by_ids),
-            committee_by_id=_one_each(viewer, queries.committees_by_ids),
-            topic_by_id=_one_each(viewer, queries.topics_by_ids),
-            organisation_by_id=_one_each(viewer, queries.organisations_by_ids),
-            recording_by_id=_one_each(viewer, queries.recordings_by_ids),
-            relations_by_event=_each_or(viewer, queries.relations_by_event_ids, rows.NO_RELATIONS),
-            organisations_by_event=_many_each(viewer, queries.organisations_by_event_ids),
-            recordings_by_event=_many_each(viewer, queries.recordings_by_event_ids),
-            affiliations_by_person=_many_each(viewer, queries.affiliations_by_person_ids),
-            members_by_committee=_many_each(viewer, queries.members_by_committee_ids),
-            revisions_by_event=_many_each(viewer, queries.revisions_by_event_ids),
-            events_by_committee=_first_n_each(viewer, queries.events_by_committee_ids),
-            events_by_topic=_first_n_each(viewer, queries.events_by_topic_ids),
-            events_by_person=_first_n_each(viewer, queries.events_by_person_ids),
-            participations_by_person=_first_n_each(viewer, queries.participations_by_person_ids),
-            transcript_by_recording=_one_each(
-                viewer, transcript_queries.transcripts_by_recording_ids
-            ),
-            segments_by_transcript=_page_each(
-                viewer, transcript_queries.segment_pages_by_transcript_ids
-            ),
-        )
+        return cls(viewer)
+
+    @cached_property
+    def event_by_id(self) -> DataLoader[int, models.Event | None]:
+        return _one_each(self.viewer, queries.events_by_ids)
+
+    @cached_property
+    def person_by_id(self) -> DataLoader[int, rows.PersonRow | None]:
+        return _one_each(self.viewer, queries.people_by_ids)
+
+    @cached_property
+    def committee_by_id(self) -> DataLoader[int, rows.CommitteeRow | None]:
+        return _one_each(self.viewer, queries.committees_by_ids)
+
+    @cached_property
+    def topic_by_id(self) -> DataLoader[int, models.Topic | None]:
+        return _one_each(self.viewer, queries.topics_by_ids)
+
+    @cached_property
+    def organisation_by_id(self) -> DataLoader[int, models.Organisation | None]:
+        return _one_each(self.viewer, queries.organisations_by_ids)
+
+    @cached_property
+    def recording_by_id(self) -> DataLoader[int, models.Recording | None]:
+        return _one_each(self.viewer, queries.recordings_by_ids)
+
+    @cached_property
+    def relations_by_event(self) -> DataLoader[int, rows.EventRelations]:
+        return _each_or(self.viewer, queries.relations_by_event_ids, rows.NO_RELATIONS)
+
+    @cached_property
+    def organisations_by_event(self) -> DataLoader[int, list[models.EventOrganisation]]:
+        return _many_each(self.viewer, queries.organisations_by_event_ids)
+
+    @cached_property
+    def recordings_by_event(self) -> DataLoader[int, list[models.Recording]]:
+        return _many_each(self.viewer, queries.recordings_by_event_ids)
+
+    @cached_property
+    def affiliations_by_person(self) -> DataLoader[int, list[models.PersonAffiliation]]:
+        return _many_each(self.viewer, queries.affiliations_by_person_ids)
+
+    @cached_property
+    def members_by_committee(self) -> DataLoader[int, list[models.CommitteeMember]]:
+        return _many_each(self.viewer, queries.members_by_committee_ids)
+
+    @cached_property
+    def revisions_by_event(self) -> DataLoader[int, list[models.EventRevision]]:
+        return _many_each(self.viewer, queries.revisions_by_event_ids)
+
+    @cached_property
+    def events_by_committee(self) -> DataLoader[LimitedKey, list[models.Event]]:
+        return _first_n_each(self.viewer, queries.events_by_committee_ids)
+
+    @cached_property
+    def events_by_topic(self) -> DataLoader[LimitedKey, list[models.Event]]:
+        return _first_n_each(self.viewer, queries.events_by_topic_ids)
+
+    @cached_property
+    def events_by_person(self) -> DataLoader[LimitedKey, list[models.Event]]:
+        return _first_n_each(self.viewer, queries.events_by_person_ids)
+
+    @cached_property
+    def participations_by_person(self) -> DataLoader[LimitedKey, list[models.Participation]]:
+        return _first_n_each(self.viewer, queries.participations_by_person_ids)
+
+    @cached_property
+    def transcript_by_recording(self) -> DataLoader[int, models.Transcript | None]:
+        return _one_each(self.viewer, transcript_queries.transcripts_by_recording_ids)
+
+    @cached_property
+    def segments_by_transcript(self) -> DataLoader[PageKey, Page[models.TranscriptSegment]]:
+        return _page_each(self.viewer, transcript_queries.segment_pages_by_transcript_ids)

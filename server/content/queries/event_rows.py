@@ -168,7 +168,15 @@ def _moment(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is UTC:  # what SQLite's text and PostgreSQL's UTC session give
+        return moment
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# Enum members by stored value: a dict lookup where calling the enum searches for it.
+_STATUS = {member.value: member for member in EventStatus}
+_FORMAT = {member.value: member for member in EventFormat}
+_PLATFORM = {member.value: member for member in Platform}
 
 
 def _event(row: Any, with_relations: bool) -> EventRow:
@@ -189,10 +197,10 @@ def _event(row: Any, with_relations: bool) -> EventRow:
         summary,
         body,
         outcomes,
-        EventStatus(status),
+        _STATUS[status],
         place,
-        None if format is None else EventFormat(format),
-        None if platform is None else Platform(platform),
+        None if format is None else _FORMAT[format],
+        None if platform is None else _PLATFORM[platform],
         image_src,
         image_alt,
         image_credit,

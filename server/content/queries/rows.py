@@ -160,6 +160,9 @@ _EVENT_RELATIONS = _Statement(
 )
 
 
+_ROLE = {member.value: member for member in ParticipantRole}
+
+
 def event_relations(value: list[Any] | str) -> tuple[int, EventRelations]:
     """An event's id and relations from the JSON array of `RELATIONS_OF_EVENT`."""
     event_id, dates, topics, participations, committee = (
@@ -169,9 +172,7 @@ def event_relations(value: list[Any] | str) -> tuple[int, EventRelations]:
         [_day(day) for day in dates],
         [TopicRow(*topic) for topic in topics],
         [
-            ParticipationRow(
-                event_id, person_id, ParticipantRole(role), affiliation, _date(session)
-            )
+            ParticipationRow(event_id, person_id, _ROLE[role], affiliation, _date(session))
             for person_id, role, affiliation, session in participations
         ],
         None if committee is None else CommitteeRow(*committee),
