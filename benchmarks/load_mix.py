@@ -16,9 +16,11 @@ flight for `--seconds` (after a warm-up that is not counted). Each request is dr
 from the mix: 35% event lists (the frontend page query with varying `first`/`after`,
 a third filtered by committee and a third by topic), 35% event pages over varying
 slugs, 25% search (researcher queries, a typo among them, with facets), 5% editor
-writes (`updateEvent` of a summary with the version last seen; a version conflict is
-an expected outcome, counted apart, and the writer re-reads the version). Errors are
-non-200 answers, GraphQL errors, unexpected write results and timeouts.
+writes (`updateEvent` of a summary, on 20 events, with the version last seen; a version
+conflict is an expected outcome, counted apart, after which the writer takes the version
+the conflict names, or re-reads it: `reread`). Errors are non-200 answers, GraphQL
+errors, unexpected write results, broken connections and timeouts (10 s), over every
+request asked in the window; requests and latencies count the answers within it.
 
 Every server also answers a trivial query (`{ __typename }`) under the same load, and
 the ceiling answers it too, each beside its ratio to the ceiling. Per run the CPU used
@@ -315,9 +317,10 @@ async def _load(
             connection.close()
             outcome, note = "error", f"{type(error).__name__}: {error}"
         ended = time.perf_counter()
-        if window[0] <= began and ended <= window[1]:
+        if window[0] <= began:  # what was asked in the window; the answers in it are timed
             tally = tallies.setdefault(operation, Tally())
-            tally.latencies.append(ended - began)
+            if ended <= window[1]:
+                tally.latencies.append(ended - began)
             if outcome == "error":
                 tally.error(note or "")
             elif outcome == "conflict":
@@ -504,9 +507,9 @@ def _report(setups: list[Setup], args: argparse.Namespace) -> tuple[str, int]:
         "",
         (
             "| server | load | req/s | × ceiling | server CPU ms/req | server cores "
-            "| PostgreSQL cores | client cores | machine busy | errors | conflicts |"
+            "| worker cores | PostgreSQL cores | client cores | machine busy | errors | conflicts |"
         ),
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for setup in setups:
         for load in ("mix", "typename"):
@@ -612,16 +615,19 @@ def _scaling(setups: list[Setup]) -> list[str]:
 _ENGINE = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
-def _write_doc(table: str, command: str) -> Path:
+def _write_doc(table: str, command: str, args: argparse.Namespace) -> Path:
     path = CHECKOUT / "docs" / "performance.md"
     text = path.read_text(encoding="utf-8")
     section = (
         "## Load: a realistic mix\n\n"
         "Lists and pages (70%), search (25%) and editor writes (5%) from a second process "
         "on loopback; what the mix holds and how the CPU is counted is in the docstring of "
-        "`benchmarks/load_mix.py`. Measured with\n\n"
+        "`benchmarks/load_mix.py`. Each server is `cms serve --workers N` beside one "
+        "`cms worker` (`SEARCH_WORKER=false`, for one process too), on a fresh database of "
+        f"{args.events} events, on cores {args.server_cpus}; the load client runs on core "
+        f"{args.client_cpu}. Measured on {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d', time.gmtime())}, with\n\n"
         f"    {command}\n\n"
-        f"on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d', time.gmtime())}:\n\n"
         f"{table}\n"
     )
     start_at = text.find("## Load: a realistic mix")
@@ -742,11 +748,9 @@ def main() -> int:
         table, errors = _report(setups, args)
         print()
         print(table)
-        command = "python benchmarks/load_mix.py " + " ".join(
-            a for a in sys.argv[1:] if a != "--write-doc"
-        )
+        command = " ".join(["python benchmarks/load_mix.py", *sys.argv[1:]])
         if args.write_doc:
-            print(f"\nwrote {_write_doc(table, command.strip())}")
+            print(f"\nwrote {_write_doc(table, command, args)}")
     finally:
         stop([s.server for s in setups] + [s.worker for s in setups if s.worker])
         if not args.keep:
