@@ -570,6 +570,16 @@ def _report(setups: list[Setup], args: argparse.Namespace) -> tuple[str, int]:
                 f"| {sum(op['conflicts'] for op, _ in present)} |"
             )
     lines += _scaling(setups)
+    ceiling_run = ceiling.results["typename"][0]
+    client_ms = 1000 * ceiling_run["client_cores"] / max(1.0, _rps(ceiling_run))
+    lines += [
+        "",
+        (
+            f"The load client used {client_ms:.3f} ms of CPU per request against the ceiling: "
+            f"one core drives about {1000 / client_ms:,.0f} req/s, so it is not what limits the "
+            "servers (its cores per run are in the first table)."
+        ),
+    ]
     return "\n".join(lines), errors
 
 
