@@ -196,8 +196,10 @@ class Mix:
     def draw(self) -> str:
         return self.rng.choices(self.names, self.weights)[0]
 
-    def request(self, operation: str) -> tuple[dict[str, Any], bytes, str | None]:
-        """The payload, extra headers and (for writes) the slug written."""
+    def request(
+        self, operation: str, reread: str | None = None
+    ) -> tuple[dict[str, Any], bytes, str | None]:
+        """The payload, extra headers and the slug written (or re-read: `reread`)."""
         rng = self.rng
         if operation == "list":
             variables: dict[str, Any] = {"first": rng.choice([10, 20, 20, 50])}
@@ -226,11 +228,7 @@ class Mix:
             }
             return payload, self.editor, slug
         if operation == "reread":
-            return (
-                {"query": EVENT_VERSION, "variables": {"slug": rng.choice(self.slugs)}},
-                b"",
-                None,
-            )
+            return {"query": EVENT_VERSION, "variables": {"slug": reread}}, self.editor, reread
         return {"query": "{ __typename }"}, b"", None
 
     def judge(
@@ -242,6 +240,10 @@ class Mix:
         body = json.loads(answer)
         if body.get("errors") or not body.get("data"):
             return "error", json.dumps(body)
+        if operation == "reread":
+            assert slug is not None
+            self.versions[slug] = max(self.versions[slug], body["data"]["event"]["version"])
+            return "ok", None
         if operation != "write":
             return "ok", None
         assert slug is not None
@@ -302,8 +304,9 @@ async def _load(
     started = time.perf_counter()
     window = (started + WARMUP_SECONDS, started + WARMUP_SECONDS + seconds)
 
-    async def one(connection: Connection, operation: str) -> str | None:
-        payload, headers, slug = mix.request(operation)
+    async def one(connection: Connection, operation: str, reread: str | None = None) -> str | None:
+        """Asks and tallies; the slug whose version a write's conflict left to re-read."""
+        payload, headers, slug = mix.request(operation, reread)
         body = json.dumps(payload).encode()
         began = time.perf_counter()
         try:
@@ -325,14 +328,15 @@ async def _load(
                 tally.error(note or "")
             elif outcome == "conflict":
                 tally.conflicts += 1
-        return note if outcome == "conflict" else None
+        return slug if outcome == "conflict" and note == "reread" else None
 
     async def user() -> None:
         connection = Connection(port)
         while time.perf_counter() < window[1]:
             operation = only or mix.draw()
-            if await one(connection, operation) == "reread":
-                await one(connection, "reread")
+            stale = await one(connection, operation)
+            if stale is not None:
+                await one(connection, "reread", stale)
         connection.close()
 
     client_cpu = 0.0
@@ -441,7 +445,7 @@ def _one_run(
     before = (
         tree_cpu(roots),
         tree_cpu(workers),
-        {p: c for p, c in named_cpu("postgres").items() if p in backends},
+        named_cpu("postgres"),
         tree_cpu([client.pid]),
         machine_busy_seconds(),
         time.perf_counter(),
@@ -450,7 +454,7 @@ def _one_run(
     after = (
         tree_cpu(roots),
         tree_cpu(workers),
-        {p: c for p, c in named_cpu("postgres").items() if p in backends},
+        named_cpu("postgres"),
         tree_cpu([client.pid]),
         machine_busy_seconds(),
         time.perf_counter(),
@@ -462,7 +466,10 @@ def _one_run(
     wall = after[5] - before[5]
     result["server_cores"] = used_between(before[0], after[0]) / wall
     result["worker_cores"] = used_between(before[1], after[1]) / wall
-    result["postgres_cores"] = used_between(before[2], after[2]) / wall
+    backends += _pg_backends(args.pg_admin_url, setup.database)  # any opened meanwhile
+    result["postgres_cores"] = (
+        used_between(before[2], {p: c for p, c in after[2].items() if p in backends}) / wall
+    )
     result["client_cores"] = used_between(before[3], after[3]) / wall
     result["machine_cores"] = (after[4][0] - before[4][0]) / wall
     result["machine_of"] = (after[4][1] - before[4][1]) / wall
@@ -562,9 +569,9 @@ def _report(setups: list[Setup], args: argparse.Namespace) -> tuple[str, int]:
                     )
                 )
             requests = sum(len(op["latencies"]) for op, _ in present)
-            rps = _median([len(op["latencies"]) / r["seconds"] for op, r in present])
+            op_rps = _median([len(op["latencies"]) / r["seconds"] for op, r in present])
             lines.append(
-                f"| {setup.label} | {name} | {requests:,} | {rps:,.0f} "
+                f"| {setup.label} | {name} | {requests:,} | {op_rps:,.0f} "
                 f"| {figures[0]:.1f} | {figures[1]:.1f} | {figures[2]:.1f} "
                 f"| {sum(op['errors'] for op, _ in present)} "
                 f"| {sum(op['conflicts'] for op, _ in present)} |"
@@ -718,7 +725,9 @@ def main() -> int:
                     processes,
                     Server(label, CHECKOUT, env, port, command=serve),
                     token=token,
-                    database=f"bench_load_{engine}_{processes}" if engine == "postgres" else None,
+                    database=env["DATABASE_URL"].rsplit("/", 1)[1]
+                    if engine == "postgres"
+                    else None,
                     worker=Server(f"{name}-worker", CHECKOUT, env, 0, command=[*CMS, "worker"]),
                 )
                 setups.append(setup)
