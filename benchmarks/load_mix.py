@@ -56,6 +56,7 @@ from servers import (
     CMS,
     Server,
     drop_created,
+    free_port,
     machine_busy_seconds,
     named_cpu,
     post,
@@ -697,14 +698,13 @@ def main() -> int:
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="load-mix-"))
     print(f"work directory: {work}", flush=True)
-    ceiling = Server("ceiling", HERE, {"PYTHONPATH": str(HERE)}, 18400)
+    ceiling = Server("ceiling", HERE, {"PYTHONPATH": str(HERE)}, free_port())
     ceiling.app, ceiling.factory = "ceiling_app:app", False
     setups = [Setup("ceiling", "ceiling", 1, ceiling)]
     errors = 0
     try:
         seeds = write_seeds(work, args.events)
         print("preparing databases", flush=True)
-        port = 18401
         for engine in engines:
             for processes in process_counts:
                 name = f"{engine}-{processes}"
@@ -723,7 +723,7 @@ def main() -> int:
                     label,
                     engine,
                     processes,
-                    Server(label, CHECKOUT, env, port, command=serve),
+                    Server(label, CHECKOUT, env, free_port(), command=serve),
                     token=token,
                     database=env["DATABASE_URL"].rsplit("/", 1)[1]
                     if engine == "postgres"
@@ -731,7 +731,6 @@ def main() -> int:
                     worker=Server(f"{name}-worker", CHECKOUT, env, 0, command=[*CMS, "worker"]),
                 )
                 setups.append(setup)
-                port += 1
         for setup in setups:
             if setup.worker is not None:
                 start(setup.worker, work, args.server_cpus)

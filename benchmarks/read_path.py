@@ -44,6 +44,7 @@ from servers import (
     Server,
     cpu_seconds,
     drop_created,
+    free_port,
     post,
     prepare_database,
     run,
@@ -332,10 +333,8 @@ def main() -> int:
                 f"{wall:.0f} us per read, {cpu:.0f} us of CPU (one connection, 5,000 reads)"
             )
 
-    port = 18300
     for server in servers:
-        server.port = port
-        port += 1
+        server.port = free_port()
     scripts = {name: _wrk_script(work, name, payload) for name, payload in QUERIES.items()}
     try:
         for server in servers:
