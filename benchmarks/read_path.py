@@ -25,26 +25,34 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CHECKOUT = HERE.parent
 sys.path.insert(0, str(HERE))
 from frontend_query import FRONTEND_QUERY  # the benchmarks folder is on the path above
+from servers import (
+    CHECKOUT,
+    Server,
+    cpu_seconds,
+    drop_created,
+    free_port,
+    post,
+    prepare_database,
+    run,
+    start,
+    stop,
+    wait_ready,
+    write_seeds,
+)
 
 EVENT_PAGE = """
 query EventPage($slug: String!) {
@@ -81,98 +89,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "search": {"query": SEARCH, "variables": {"query": "impunity turkey"}},
 }
 
-_CREATED: list[str] = []
-"""PostgreSQL databases this run created, dropped at the end unless --keep."""
-
 WHICH_APP = "import cms.app, json, sys; print(json.dumps(cms.app.__file__))"
-
-
-@dataclass
-class Server:
-    """One server under load: a checkout on an engine with the cache on or off."""
-
-    label: str
-    checkout: Path
-    env: dict[str, str]
-    port: int
-    app: str = "cms.app:create_app"
-    factory: bool = True
-    process: subprocess.Popen[bytes] | None = None
-    results: dict[tuple[str, int], list[dict[str, float]]] = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
-def _run(command: list[str], checkout: Path, env: dict[str, str], **kwargs: Any) -> str:
-    result = subprocess.run(
-        command,
-        check=False,  # the return code is read below, with the output
-        cwd=checkout,
-        env=_environment(checkout, env),
-        capture_output=True,
-        text=True,
-        **kwargs,
-    )
-    if result.returncode != 0:
-        raise SystemExit(
-            f"{' '.join(command)} failed in {checkout}:\n{result.stdout}\n{result.stderr}"
-        )
-    return result.stdout
-
-
-def _environment(checkout: Path, extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATA_DIR"}}
-    env.update(
-        PYTHONPATH=str(checkout),
-        ENVIRONMENT="production",
-        SEARCH_CHECK_SECONDS="3600",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.update(extra)
-    return env
-
-
-def _pg(admin_url: str, database: str) -> str:
-    return admin_url.rstrip("/") + "/" + database
-
-
-def _psql(admin_url: str, sql: str, database: str = "postgres") -> None:
-    subprocess.run(
-        ["psql", _pg(admin_url, database), "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
-def _prepare_database(
-    checkout: Path,
-    engine: str,
-    name: str,
-    seeds: Path,
-    work: Path,
-    admin_url: str,
-    analyze: bool = False,
-) -> dict[str, str]:
-    data_dir = work / name
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir(parents=True)
-    env = {"DATA_DIR": str(data_dir)}
-    if engine == "postgres":
-        database = f"bench_read_path_{name}".replace("-", "_")
-        _psql(admin_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        _psql(admin_url, f'CREATE DATABASE "{database}"')
-        env["DATABASE_URL"] = _pg(admin_url, database)
-        _CREATED.append(database)
-    cms = [sys.executable, "-c", "from cms.cli import main; main()"]
-    started = time.perf_counter()
-    _run([*cms, "migrate"], checkout, env)
-    _run([*cms, "seed", str(seeds)], checkout, env)
-    if analyze:
-        _psql(admin_url, "ANALYZE", database)
-    print(f"  {name}: migrated and seeded in {time.perf_counter() - started:.1f} s", flush=True)
-    return env
 
 
 GENERATION_READS = """
@@ -199,88 +116,10 @@ asyncio.run(main())
 
 def _generation_read_cost(checkout: Path, env: dict[str, str]) -> tuple[float, float]:
     """Microseconds per read of the content generation: wall clock, and this process's CPU."""
-    wall, cpu = _run(
+    wall, cpu = run(
         ["taskset", "-c", "0", sys.executable, "-c", GENERATION_READS], checkout, env
     ).split()
     return float(wall), float(cpu)
-
-
-def _start(server: Server, log_dir: Path) -> None:
-    command = [
-        "taskset",
-        "-c",
-        "0",
-        sys.executable,
-        "-m",
-        "uvicorn",
-        server.app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(server.port),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    if server.factory:
-        command.append("--factory")
-    log = open(log_dir / f"{server.label}.log", "wb")  # noqa: SIM115 - lives with the process
-    server.process = subprocess.Popen(
-        command,
-        cwd=server.checkout,
-        env=_environment(server.checkout, server.env),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _wait_ready(server: Server, timeout: float = 180.0) -> None:
-    """Until /readyz answers ok: the search index built, nothing pending (a checkout from
-    before /readyz existed answers the same on /healthz)."""
-    deadline = time.monotonic() + timeout
-    last = ""
-    probe = "/readyz"
-    while time.monotonic() < deadline:
-        assert server.process is not None
-        if server.process.poll() is not None:
-            raise SystemExit(f"server {server.label} exited; see its log")
-        try:
-            with urllib.request.urlopen(server.url + probe, timeout=5) as response:
-                body = json.load(response)
-                if body.get("status") == "ok" and not (body.get("search_backlog") or {}).get(
-                    "size"
-                ):
-                    return
-                last = json.dumps(body)
-        except urllib.error.HTTPError as error:
-            if error.code == 404 and probe == "/readyz":
-                probe = "/healthz"
-                continue
-            last = str(error)
-        except (urllib.error.URLError, ConnectionError, OSError) as error:
-            last = str(error)
-        time.sleep(0.5)
-    raise SystemExit(f"server {server.label} not ready after {timeout:.0f} s: {last}")
-
-
-def _post(server: Server, payload: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        server.url + "/graphql",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -293,7 +132,7 @@ def _ms(text: str) -> float:
 
 def _wrk(server: Server, script: Path, seconds: float, connections: int) -> dict[str, float]:
     assert server.process is not None
-    before = _cpu_seconds(server.process.pid)
+    before = cpu_seconds(server.process.pid)
     output = subprocess.run(
         [
             "taskset",
@@ -312,7 +151,7 @@ def _wrk(server: Server, script: Path, seconds: float, connections: int) -> dict
         text=True,
         check=True,
     ).stdout
-    cpu = _cpu_seconds(server.process.pid) - before
+    cpu = cpu_seconds(server.process.pid) - before
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if bad or "Socket errors" in output:
@@ -444,18 +283,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="read-path-"))
     print(f"work directory: {work}")
-    seeds = work / "seeds"
-    _run(
-        [
-            sys.executable,
-            str(HERE / "synthetic_seeds.py"),
-            str(seeds),
-            "--events",
-            str(args.events),
-        ],
-        CHECKOUT,
-        {},
-    )
+    seeds = write_seeds(work, args.events)
 
     checkouts = [("this", CHECKOUT)]
     if args.baseline:
@@ -465,7 +293,7 @@ def main() -> int:
     print("preparing databases")
     for name, checkout in checkouts:
         for engine in engines:
-            env = _prepare_database(
+            env = prepare_database(
                 checkout, engine, f"{name}-{engine}", seeds, work, args.pg_admin_url
             )
             cache_settings = (
@@ -484,7 +312,7 @@ def main() -> int:
                     )
                 )
             if engine == "postgres" and name == "this" and not args.no_analyzed_copy:
-                env = _prepare_database(
+                env = prepare_database(
                     checkout,
                     engine,
                     f"{name}-{engine}-analyzed",
@@ -505,24 +333,22 @@ def main() -> int:
                 f"{wall:.0f} us per read, {cpu:.0f} us of CPU (one connection, 5,000 reads)"
             )
 
-    port = 18300
     for server in servers:
-        server.port = port
-        port += 1
+        server.port = free_port()
     scripts = {name: _wrk_script(work, name, payload) for name, payload in QUERIES.items()}
     try:
         for server in servers:
             if server.label != "ceiling":
-                imported = _run([sys.executable, "-c", WHICH_APP], server.checkout, server.env)
+                imported = run([sys.executable, "-c", WHICH_APP], server.checkout, server.env)
                 if not json.loads(imported).startswith(str(server.checkout)):
                     raise SystemExit(
                         f"{server.label} would import {imported.strip()}, not {server.checkout}"
                     )
-            _start(server, work)
+            start(server, work)
         for server in servers:
-            _wait_ready(server)
+            wait_ready(server)
             for query in queries if server.label != "ceiling" else ["typename"]:
-                answer = _post(server, QUERIES[query])
+                answer = post(server, QUERIES[query])
                 if answer.get("errors") or not answer.get("data"):
                     raise SystemExit(f"{server.label} {query}: {answer}")
         print(
@@ -548,19 +374,10 @@ def main() -> int:
             )
         _report(servers, queries, concurrencies)
     finally:
-        for server in servers:
-            if server.process is not None and server.process.poll() is None:
-                os.killpg(server.process.pid, signal.SIGTERM)
-        for server in servers:
-            if server.process is not None:
-                try:
-                    server.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(server.process.pid, signal.SIGKILL)
+        stop(servers)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-            for database in _CREATED:
-                _psql(args.pg_admin_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            drop_created(args.pg_admin_url)
     return 0
 
 
