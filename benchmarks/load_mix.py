@@ -443,23 +443,21 @@ def _one_run(
         client.wait()
         raise SystemExit(f"{setup.label}: the load client failed before measuring ({line!r})")
     backends = _pg_backends(args.pg_admin_url, setup.database)
-    before = (
-        tree_cpu(roots),
-        tree_cpu(workers),
-        named_cpu("postgres"),
-        tree_cpu([client.pid]),
-        machine_busy_seconds(),
-        time.perf_counter(),
-    )
+
+    def snapshot() -> tuple[Any, ...]:
+        """CPU seconds of servers, worker, PostgreSQL, client and machine, and the clock."""
+        return (
+            tree_cpu(roots),
+            tree_cpu(workers),
+            named_cpu("postgres"),
+            tree_cpu([client.pid]),
+            machine_busy_seconds(),
+            time.perf_counter(),
+        )
+
+    before = snapshot()
     line = client.stdout.readline()
-    after = (
-        tree_cpu(roots),
-        tree_cpu(workers),
-        named_cpu("postgres"),
-        tree_cpu([client.pid]),
-        machine_busy_seconds(),
-        time.perf_counter(),
-    )
+    after = snapshot()
     if client.wait() != 0 or line.strip() != "measured":
         raise SystemExit(f"{setup.label}: the load client failed")
     result: dict[str, Any] = json.loads(out.read_text())

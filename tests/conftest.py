@@ -14,6 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -59,43 +60,9 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
 
 
-@pytest_asyncio.fixture(scope="session")
-async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """The URL of an empty, migrated database that lives for the whole session."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
-        url = f"sqlite://{path.as_posix()}"
-        await Database(url).migrate()
-        yield url
-        return
-
-    name = f"cms_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(_postgres_admin_dsn(base))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = _with_database(base.replace("postgresql://", "postgres://", 1), name)
-    try:
-        await Database(url).migrate()
-        yield url
-    finally:
-        admin = await asyncpg.connect(_postgres_admin_dsn(base))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-
-@pytest_asyncio.fixture
-async def unmigrated_database_url(tmp_path: Path) -> AsyncIterator[str]:
-    """The URL of a brand-new, empty database on the server under test (not migrated)."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite://{(tmp_path / 'fresh.sqlite3').as_posix()}"
-        return
-    name = f"cms_test_{uuid.uuid4().hex[:12]}"
+@asynccontextmanager
+async def fresh_postgres_database(base: str, name: str) -> AsyncIterator[str]:
+    """A new, empty database `name` on the server `base` names, dropped on the way out."""
     admin = await asyncpg.connect(_postgres_admin_dsn(base))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -109,6 +76,33 @@ async def unmigrated_database_url(tmp_path: Path) -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The URL of an empty, migrated database that lives for the whole session."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite://{path.as_posix()}"
+        await Database(url).migrate()
+        yield url
+        return
+
+    async with fresh_postgres_database(base, f"cms_test_{uuid.uuid4().hex[:12]}") as url:
+        await Database(url).migrate()
+        yield url
+
+
+@pytest_asyncio.fixture
+async def unmigrated_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a brand-new, empty database on the server under test (not migrated)."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite://{(tmp_path / 'fresh.sqlite3').as_posix()}"
+        return
+    async with fresh_postgres_database(base, f"cms_test_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -20,7 +20,7 @@ import pytest
 
 from server.database import Database
 from server.migration_lock import MIGRATION_LOCK_KEY, sqlite_lock_path
-from tests.conftest import _postgres_admin_dsn, _with_database
+from tests.conftest import fresh_postgres_database
 
 MIGRATIONS = sorted(
     f"models.{path.stem}"
@@ -49,19 +49,8 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
         pytest.skip("PostgreSQL only: set TEST_DATABASE_URL to a postgres:// URL")
     stem = urlsplit(base).path.lstrip("/") or "cms_test"
     name = f"{stem[:40]}_migrate_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_postgres_admin_dsn(base))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield _with_database(base.replace("postgresql://", "postgres://", 1), name)
-    finally:
-        admin = await asyncpg.connect(_postgres_admin_dsn(base))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async with fresh_postgres_database(base, name) as url:
+        yield url
 
 
 def _start_migrate(database_url: str, workdir: Path, number: int) -> subprocess.Popen[str]:
