@@ -21,7 +21,12 @@ from tortoise.connection import connections
 from server.auth.viewer import Viewer
 from server.content.models import EventFormat, EventStatus, Platform
 from server.content.queries.paging import OrderDirection, Page, PageRequest
-from server.content.queries.rows import RELATIONS_OF_EVENT, EventRelations, event_relations
+from server.content.queries.rows import (
+    PUBLISHED_ONLY,
+    RELATIONS_OF_EVENT,
+    EventRelations,
+    event_relations,
+)
 
 if TYPE_CHECKING:
     from server.content.queries.events import EventFilter
@@ -76,7 +81,7 @@ def _conditions(statement: _Statement, viewer: Viewer, filter: EventFilter) -> s
     p = statement.parameter
     conditions = []
     if not viewer.can_read_drafts:
-        conditions.append(f"e.status = {p(EventStatus.PUBLISHED.value)}")
+        conditions.append(PUBLISHED_ONLY)
     if filter.committee is not None:
         conditions.append(
             f"e.committee_id IN (SELECT c.id FROM committee c WHERE c.slug = {p(filter.committee)})"

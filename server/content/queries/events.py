@@ -1,7 +1,8 @@
 """Reading events: one by slug, filtered and ordered pages, and batches for loaders.
 
-Every query here starts from `visible_events(viewer)`, so the rule "the
-public sees published events only" lives in exactly one place.
+Every ORM query here starts from `visible_events(viewer)`, and the SQL written by
+hand for the busiest reads (rows.py, event_rows.py) uses `rows.PUBLISHED_ONLY`: the
+rule "the public sees published events only" is stated once for each.
 """
 
 from __future__ import annotations

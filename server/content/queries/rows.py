@@ -53,7 +53,9 @@ class ParticipationRow(NamedTuple):
     session_date: date | None
 
 
-_PUBLISHED = f"AND e.status = '{EventStatus.PUBLISHED.value}'"
+PUBLISHED_ONLY = f"e.status = '{EventStatus.PUBLISHED.value}'"
+"""The condition on an event `e` for viewers who may not read drafts, as `visible_event_q`
+puts it for the ORM; the SQL written here (and in event_rows.py) uses this one."""
 
 
 class _Statement:
@@ -74,7 +76,9 @@ class _Statement:
                 else "IN (SELECT value FROM json_each(?))"
             )
             template = self.template if isinstance(self.template, str) else self.template[dialect]
-            self._sql[key] = template.format(ids=ids, published="" if drafts else _PUBLISHED)
+            self._sql[key] = template.format(
+                ids=ids, published="" if drafts else f"AND {PUBLISHED_ONLY}"
+            )
         return self._sql[key]
 
     async def rows(self, viewer: Viewer, ids: Iterable[int]) -> list[Any]:
