@@ -6,8 +6,10 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from cms.app import create_app
 from cms.web_processes import WEB_PROCESS_ENVIRONMENT, SeveralWritersRefused, web_process_note
@@ -23,7 +25,25 @@ from server.settings import Settings
 from server.transcripts.cli import transcripts
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group, saying which setting is wrong, and why, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            if error.title != Settings.__name__:
+                raise
+            lines = []
+            for problem in error.errors(include_url=False):
+                name = ".".join(str(part) for part in problem["loc"])
+                secret = any(word in name for word in ("key", "token", "password", "url"))
+                got = "" if secret else f" (got {problem['input']!r})"  # never echo a secret
+                lines.append(f"{name.upper()}: {problem['msg']}{got}")
+            raise click.ClickException("invalid setting\n" + "\n".join(lines)) from error
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Manage and serve the CMS."""
 

@@ -368,3 +368,21 @@ def test_messages_show_the_database_url_without_its_password() -> None:
     assert Settings(database_url="postgres://cms@db:5432/cms").database_url_for_display == (
         "postgres://cms@db:5432/cms"
     )
+
+
+def test_the_cli_names_a_wrong_setting_and_never_echoes_a_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from cms.cli import main
+
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    monkeypatch.setenv("METRICS_TOKEN", "short-secret")
+    result = CliRunner().invoke(main, ["migrate"])
+
+    assert result.exit_code == 1
+    assert "LOG_FORMAT: Input should be 'json' or 'text' (got 'xml')" in result.output
+    assert "METRICS_TOKEN: " in result.output
+    assert "short-secret" not in result.output
+    assert "Traceback" not in result.output
