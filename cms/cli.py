@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging.config
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,13 @@ import click
 from pydantic import ValidationError
 
 from cms.app import create_app
-from cms.web_processes import WEB_PROCESS_ENVIRONMENT, SeveralWritersRefused, web_process_note
+from cms.web_processes import (
+    WEB_PROCESS_ENVIRONMENT,
+    SeveralWritersRefused,
+    WebProcesses,
+    port_is_free,
+    web_process_note,
+)
 from search.commands import COMMANDS as SEARCH_COMMANDS
 from server.auth.cli import token
 from server.cli import COMMANDS as CONTENT_COMMANDS
@@ -65,7 +72,8 @@ for command in (*CONTENT_COMMANDS, transcripts, recordings, token, *SEARCH_COMMA
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the API with uvicorn (run `cms migrate` first).
 
-    With --workers above 1 the search sync worker runs in none of the web processes:
+    With --workers above 1, each web process listens on a socket of its own on the
+    port, one that dies is replaced, and the search sync worker runs in none of them:
     run `cms worker` beside them (see cms/web_processes.py).
     """
     import uvicorn
@@ -79,16 +87,24 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(note, err=True)
     # Metrics: several processes share their values through PROMETHEUS_MULTIPROC_DIR,
     # which must be set before they start and empty of an earlier run's values.
+    log_config = logging_config(Settings())
     with fresh_multiprocess_directory(workers):
-        uvicorn.run(
-            "cms.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=logging_config(Settings()),
-            access_log=False,
-        )
+        if workers == 1:
+            uvicorn.run(
+                "cms.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                log_config=log_config,
+                access_log=False,
+            )
+            return
+        if not port_is_free(host, port):
+            raise click.ClickException(f"{host}:{port} is in use: another server listens there")
+        logging.config.dictConfig(log_config)  # this process's own lines: starts and stops
+        code = WebProcesses(host, port, workers, log_config).run()
+    if code:
+        raise click.ClickException("a web process failed to start; its log says why")
 
 
 _REPOSITORY_SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -67,6 +69,15 @@ def _cms(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProc
 @contextmanager
 def _serving(env: dict[str, str], tmp_path: Path, workers: int) -> Iterator[str]:
     """`cms serve --workers N` on a free loopback port, from when it answers; its base URL."""
+    with _serve_process(env, tmp_path, workers) as (url, _):
+        yield url
+
+
+@contextmanager
+def _serve_process(
+    env: dict[str, str], tmp_path: Path, workers: int
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`cms serve --workers N` from when it answers: its base URL and its process."""
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
@@ -82,7 +93,7 @@ def _serving(env: dict[str, str], tmp_path: Path, workers: int) -> Iterator[str]
         wait_until_answers(
             f"{url}/graphql?query=%7B__typename%7D", process, log, name="cms serve", seconds=60
         )
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -263,3 +274,92 @@ async def test_every_process_searches_what_the_one_cms_worker_wrote(
     assert synced == (0, "synced 1, failed 0")
     assert (before, after) == ((0, 0), (1, 1))
     assert still_apart == (True, False)
+
+
+def _listening_sockets(port: int) -> set[int]:
+    """The inodes of the IPv4 sockets listening on a loopback port (from /proc/net/tcp)."""
+    listening = "0A"
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(f":{port:04X}") and fields[3] == listening:
+            inodes.add(int(fields[9]))
+    return inodes
+
+
+def _sockets_of(pid: int) -> set[int]:
+    """The inodes of the sockets a process holds open."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue  # closed since the listing
+        if target.startswith("socket:["):
+            inodes.add(int(target[len("socket:[") : -1]))
+    return inodes
+
+
+def _web_processes(server: subprocess.Popen[bytes], port: int) -> dict[int, set[int]]:
+    """The server's child processes that listen on its port, with the sockets they listen on."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    listening = _listening_sockets(port)
+    found = {int(pid): _sockets_of(int(pid)) & listening for pid in children}
+    return {pid: sockets for pid, sockets in found.items() if sockets}
+
+
+def _until(condition: Any, seconds: float = 60) -> Any:
+    """Polls until condition() is truthy (a deadline for a slow machine, not a speed check)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"not the case after {seconds} s: {condition.__doc__ or condition}")
+
+
+async def test_each_web_process_listens_on_a_socket_of_its_own_and_a_dead_one_is_replaced(
+    db: Database, tmp_path: Path
+) -> None:
+    # One socket per process, spread by the kernel (SO_REUSEPORT), rather than one socket
+    # shared by all, whose connections went mostly to one process under a burst.
+    _postgres_only(db)
+    env = _serve_environment(tmp_path, DATABASE_URL=db.url, SEARCH_WORKER="false")
+
+    with _serve_process(env, tmp_path, workers=2) as (url, server):
+        port = int(url.rsplit(":", 1)[1])
+
+        def two_web_processes(without: int | None = None) -> dict[int, set[int]] | None:
+            found = _web_processes(server, port)
+            return found if len(found) == 2 and without not in found else None
+
+        first = _until(two_web_processes)
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        second = _until(lambda: two_web_processes(without=victim))
+        with _one_connection(url) as client:
+            answered_after = _graphql(client, {"query": "{ __typename }"})
+        server.terminate()
+        server.wait(timeout=30)
+        left_listening = _listening_sockets(port)
+
+    sockets = [socket for sockets in first.values() for socket in sockets]
+    assert len(sockets) == 2 and len(set(sockets)) == 2  # two sockets, one in each process
+    assert set(second) - set(first) and len(second) == 2  # the dead one replaced
+    assert answered_after == {"data": {"__typename": "Query"}}
+    assert left_listening == set()  # stopping the server stopped every process
+    log = (tmp_path / "serve.log").read_text()
+    assert f"Web process [{victim}] ended with -9; starting another" in log
+
+
+def test_several_processes_refuse_a_port_already_in_use(tmp_path: Path) -> None:
+    env = _serve_environment(tmp_path, SEARCH_WORKER="false")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        refused = _cms("serve", "--workers", "2", "--port", str(port), env=env, cwd=tmp_path)
+
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert f"127.0.0.1:{port} is in use: another server listens there" in refused.stderr

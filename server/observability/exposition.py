@@ -62,9 +62,15 @@ def fresh_multiprocess_directory(workers: int) -> Iterator[Path | None]:
 
 def forget_this_process() -> None:
     """Drops this process's live gauges (pool figures) from the shared directory as it stops."""
+    forget_process(os.getpid())
+
+
+def forget_process(pid: int | None) -> None:
+    """Drops a stopped process's live gauges from the shared directory: it stops itself
+    (`forget_this_process`), or the process that started it does when it died unasked."""
     directory = multiprocess_directory()
-    if directory is not None and directory.is_dir():
-        multiprocess.mark_process_dead(os.getpid(), str(directory))  # type: ignore[no-untyped-call]  # prometheus-client leaves it untyped
+    if pid is not None and directory is not None and directory.is_dir():
+        multiprocess.mark_process_dead(pid, str(directory))  # type: ignore[no-untyped-call]  # prometheus-client leaves it untyped
 
 
 @dataclass(frozen=True)
