@@ -126,6 +126,26 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in ("sqlite", "postgres", "postgresql"):
+            raise ValueError(
+                "must be sqlite:///path/to/file or postgres://user:password@host:5432/database"
+            )
+        return value
+
+    @field_validator("meili_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname
+        ):
+            raise ValueError(
+                "must be an http:// or https:// address, such as http://127.0.0.1:7700"
+            )
+        return value
+
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

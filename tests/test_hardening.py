@@ -386,3 +386,30 @@ def test_the_cli_names_a_wrong_setting_and_never_echoes_a_secret(
     assert "METRICS_TOKEN: " in result.output
     assert "short-secret" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_cli_names_a_database_or_search_address_it_cannot_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from cms.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", "mysql://cms:hunter2@db/cms")
+    monkeypatch.setenv("MEILI_URL", "localhost:7700")
+    result = CliRunner().invoke(main, ["migrate"])
+
+    assert result.exit_code == 1
+    assert (
+        "DATABASE_URL: Value error, must be sqlite:///path/to/file or "
+        "postgres://user:password@host:5432/database"
+    ) in result.output
+    assert "MEILI_URL: Value error, must be an http:// or https:// address" in result.output
+    assert "hunter2" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_empty_database_or_search_address_means_the_embedded_default() -> None:
+    settings = Settings(database_url="", meili_url="")
+    assert settings.resolved_database_url.startswith("sqlite://")
+    assert not settings.meili_url
