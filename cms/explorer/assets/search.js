@@ -62,7 +62,11 @@ export function renderSearch(main) {
   );
   input.addEventListener('input', () => {
     clearTimeout(pending);
-    pending = setTimeout(() => update({ ...stateFromUrl(), q: input.value.trim() }), DEBOUNCE_MS);
+    pending = setTimeout(() => {
+      const state = stateFromUrl();
+      // A new search gets its own history entry; refining it as one types does not.
+      update({ ...state, q: input.value.trim() }, { push: !state.q });
+    }, DEBOUNCE_MS);
   });
   const facets = h('aside', { id: 'facets', className: 'facets', 'aria-label': 'Filters' });
   const results = h('section', { id: 'results', className: 'results', 'aria-label': 'Results' });
