@@ -9,10 +9,13 @@ from typing import TypedDict
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from cms.explorer import explorer_routes
 from cms.health import healthz, readyz
 from cms.metrics import metrics
+from schema.graphiql import ASSET_PATH, ASSETS
 from schema.view import make_graphql_app
 from search.backend import SearchBackend
 from search.runtime import SearchRuntime, search_runtime
@@ -74,13 +77,16 @@ def create_app(
             forget_this_process()
 
     graphql = make_graphql_app(settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"], middleware=[token_authentication()]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
     if settings.metrics_served:
         routes.append(Route("/metrics", metrics, methods=["GET"]))
+    if settings.graphiql_enabled:  # the files GraphiQL's page loads, served with it
+        routes.append(Mount(ASSET_PATH, StaticFiles(directory=ASSETS), name="graphiql"))
+    routes += explorer_routes()  # `/` and the explorer's other pages
     return Starlette(
         debug=False,
         routes=routes,

@@ -121,8 +121,12 @@ _REPOSITORY_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The content to load.",
 )
-def demo(host: str, port: int, seeds_path: Path) -> None:
-    """Migrate and seed an embedded SQLite database, then serve it."""
+@click.option("--open", "open_browser", is_flag=True, help="Open the explorer in a browser.")
+def demo(host: str, port: int, seeds_path: Path, open_browser: bool) -> None:
+    """Migrate and seed an embedded SQLite database, then serve it, with the explorer at `/`."""
+    import threading
+    import webbrowser
+
     import uvicorn
 
     settings = Settings(database_url=None)  # the demo always runs on embedded defaults
@@ -130,7 +134,11 @@ def demo(host: str, port: int, seeds_path: Path) -> None:
     click.echo(f"Migrated {settings.database_url_for_display}", err=True)
     ctx = click.get_current_context()
     ctx.invoke(seed, path=seeds_path, dry_run=False, settings=settings)
-    click.echo(f"Serving GraphQL on http://{host}:{port}/graphql", err=True)
+    explorer = f"http://{host}:{port}/"
+    click.echo(f"Explorer: {explorer}", err=True)
+    click.echo(f"GraphQL API (GraphiQL in a browser): {explorer}graphql", err=True)
+    if open_browser:  # once uvicorn has had a moment to start listening
+        threading.Timer(1.0, webbrowser.open, [explorer]).start()
     uvicorn.run(
         create_app(settings),
         host=host,

@@ -10,6 +10,7 @@ from strawberry.schema import BaseSchema
 
 from schema.api import build_schema
 from schema.context import Context
+from schema.graphiql import graphiql_page
 from schema.http import GraphQLOverHTTP
 from schema.persisted_queries import PersistedQueries
 from schema.response_cache import ResponseCache
@@ -26,6 +27,11 @@ class GraphQLApp(GraphQLOverHTTP):
         self.settings = settings
         self.persisted_queries = PersistedQueries() if settings.persisted_queries else None
         self.response_cache = ResponseCache() if settings.response_cache else None
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # Strawberry's page loads its scripts from a CDN; this one from the app itself.
+        return graphiql_page()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

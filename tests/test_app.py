@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -70,6 +71,7 @@ def test_cms_demo_serves_the_seed_content_on_a_fresh_data_directory(tmp_path: Pa
             assert time.monotonic() < deadline, "cms demo did not start within 60 s"
             time.sleep(0.2)
 
+        explorer = httpx.get(f"{url}/")
         response = httpx.post(
             f"{url}/graphql",
             json={
@@ -80,6 +82,13 @@ def test_cms_demo_serves_the_seed_content_on_a_fresh_data_directory(tmp_path: Pa
     finally:
         process.terminate()
         process.wait(timeout=10)
+    output = process.stdout.read() if process.stdout else ""
+
+    # It says where the explorer is before anything else it serves, and serves it there.
+    first_url = re.search(r"http://\S+", output)
+    assert first_url is not None and first_url.group() == f"{url}/", output
+    assert explorer.status_code == 200
+    assert "/static/explorer/explorer.js" in explorer.text
 
     assert response.json() == {
         "data": {

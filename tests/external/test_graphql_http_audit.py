@@ -1,52 +1,29 @@
 """The GraphQL-over-HTTP audit of the npm `graphql-http` package passes every MUST and SHOULD.
 
 The package is pinned, with its lockfile, in tests/external/node/; the first run
-installs it from the npm registry into .cache/node/ (`npm ci`), later runs reuse
-that install until the lockfile changes.
+installs it from the npm registry into .cache/node/ (`npm ci`, tests/npm.py), later
+runs reuse that install until the lockfile changes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.external.conftest import REPOSITORY, LiveServer
+from tests.external.conftest import LiveServer
+from tests.npm import npm_install
 
 SOURCE = Path(__file__).resolve().parent / "node"
-CACHE = REPOSITORY / ".cache" / "node"
-FILES = ("package.json", "package-lock.json", "audit.mjs")
-INSTALL_SECONDS = 300
 
 
 @pytest.fixture(scope="session")
 def audit_script() -> Path:
     """audit.mjs beside an installed graphql-http, installed now if it is not yet."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("the graphql-http audit needs Node.js and npm on the PATH")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for name in FILES:
-        shutil.copyfile(SOURCE / name, CACHE / name)
-    lock = hashlib.sha256((SOURCE / "package-lock.json").read_bytes()).hexdigest()
-    stamp = CACHE / "node_modules" / ".installed-lock"
-    if not stamp.exists() or stamp.read_text() != lock:
-        installed = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=CACHE,
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=INSTALL_SECONDS,
-        )
-        assert installed.returncode == 0, f"npm ci failed:\n{installed.stdout}{installed.stderr}"
-        stamp.write_text(lock)
-    return CACHE / "audit.mjs"
+    return npm_install(SOURCE, "node", files=["audit.mjs"]) / "audit.mjs"
 
 
 def _level(name: str) -> str:
