@@ -4,20 +4,22 @@ Every query word is scored by its best match over all fields, in tiers, so that 
 exact (or same-stem) match beats a prefix match, which beats a one-typo match,
 which beats a two-typo match, whatever the field; within a tier, the field's
 weight decides (title above body), and BM25 breaks the remaining ties. Documents
-must match the first word (or phrase, or synonym of it); later words add to the
-score, as Meilisearch's default "last" matching strategy does.
+match as search/matching.py says (every word, or all but one); each word matched adds
+to the score, and a document holding them all ranks above every other.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import tantivy
 from tantivy import Occur, Query
 
 from search.documents import SEARCHABLE_FIELDS
 from search.lexicon import Lexicon
+from search.matching import allows_partial, word_units
 from search.query import SearchFilter
 from search.text import ParsedQuery, QueryWord, stem
 
@@ -156,6 +158,37 @@ def reached_words(parsed: ParsedQuery, lexicon: Lexicon) -> dict[QueryWord, dict
     return {word: lexicon.typos(word) for word in parsed.words}
 
 
+def _unit_query(
+    schema: tantivy.Schema,
+    words: Sequence[QueryWord],
+    synonyms: Sequence[tuple[tuple[str, ...], ...]],
+    lexicon: Lexicon,
+    reached: Mapping[QueryWord, Mapping[str, int]],
+) -> Query:
+    """One unit (see search/matching.py): a word over every tier, or the words of a
+    synonym-group member, all of them or one of the other members."""
+    own = [_any_tier_query(schema, w, reached[w], lexicon) for w in words]
+    alternatives = _synonym_alternatives(schema, tuple(w.text for w in words), synonyms)
+    if not alternatives:
+        return own[0]
+    return _should([Query.boolean_query([(Occur.Must, q) for q in own]), *alternatives])
+
+
+def _whole(word: QueryWord, lexicon: Lexicon) -> tuple[QueryWord, dict[str, int]]:
+    """The word read whole, not as a prefix, with the words it then reaches."""
+    whole = replace(word, prefix=False)
+    return whole, lexicon.typos(whole)
+
+
+FULL_MATCH = 10_000.0
+"""Added to a document holding every unit: more than all units together can score, so
+full matches rank above partial ones (search/matching.py)."""
+
+
+def _all(queries: Sequence[Query]) -> Query:
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
 def text_query(
     schema: tantivy.Schema,
     parsed: ParsedQuery,
@@ -163,35 +196,40 @@ def text_query(
     lexicon: Lexicon,
     reached: Mapping[QueryWord, Mapping[str, int]],
 ) -> Query:
-    """The scoring part: the first unit must match, the others raise the score.
-    `reached` is `reached_words(parsed, lexicon)`."""
-    units: list[Query] = [_phrase_query(schema, phrase) for phrase in parsed.phrases]
-    texts = [w.text for w in parsed.words]
-    index = 0
-    while index < len(parsed.words):
-        matched = False
-        for length in range(len(texts) - index, 0, -1):
-            span = tuple(texts[index : index + length])
-            if alternatives := _synonym_alternatives(schema, span, synonyms):
-                own = Query.boolean_query(
-                    [
-                        (Occur.Must, _any_tier_query(schema, w, reached[w], lexicon))
-                        for w in parsed.words[index : index + length]
-                    ]
-                )
-                units.append(_should([own, *alternatives]))
-                index += length
-                matched = True
-                break
-        if not matched:
-            query_word = parsed.words[index]
-            units.append(_any_tier_query(schema, query_word, reached[query_word], lexicon))
-            index += 1
-    return _units_query(schema, units, parsed.excluded)
+    """The scoring part, matching as search/matching.py says: every phrase, and every
+    unit or all units but one; each unit matched adds its score, and a full match
+    FULL_MATCH. `reached` is `reached_words(parsed, lexicon)`."""
+    phrases = [_phrase_query(schema, phrase) for phrase in parsed.phrases]
+    spans = word_units(parsed, synonyms)
+    unit_words = [parsed.words[start : start + length] for start, length in spans]
+    units = [_unit_query(schema, w, synonyms, lexicon, reached) for w in unit_words]
+    clauses: list[tuple[Occur, Query]] = [(Occur.Must, phrase) for phrase in phrases]
+    if not allows_partial(spans):
+        clauses += [(Occur.Must, unit) for unit in units]
+    else:
+        whole_units = units
+        last = parsed.words[-1]
+        if last.prefix:
+            whole, whole_reached = _whole(last, lexicon)
+            words = [*unit_words[-1][:-1], whole]
+            whole_reached_all = {**reached, whole: whole_reached}
+            whole_units = [
+                *units[:-1],
+                _unit_query(schema, words, synonyms, lexicon, whole_reached_all),
+            ]
+        options = [Query.const_score_query(_all(units), FULL_MATCH)]
+        options += [
+            Query.const_score_query(_all(whole_units[:i] + whole_units[i + 1 :]), 0.0)
+            for i in range(len(units))
+        ]
+        clauses.append((Occur.Must, _should(options)))
+        clauses += [(Occur.Should, unit) for unit in units]
+    return _with_exclusions(schema, clauses, parsed.excluded)
 
 
-def _units_query(schema: tantivy.Schema, units: Sequence[Query], excluded: Sequence[str]) -> Query:
-    clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
+def _with_exclusions(
+    schema: tantivy.Schema, clauses: list[tuple[Occur, Query]], excluded: Sequence[str]
+) -> Query:
     for word in excluded:
         clauses.append(
             (
@@ -200,6 +238,11 @@ def _units_query(schema: tantivy.Schema, units: Sequence[Query], excluded: Seque
             )
         )
     return Query.boolean_query(clauses)
+
+
+def _units_query(schema: tantivy.Schema, units: Sequence[Query], excluded: Sequence[str]) -> Query:
+    clauses = [(Occur.Must if i == 0 else Occur.Should, unit) for i, unit in enumerate(units)]
+    return _with_exclusions(schema, clauses, excluded)
 
 
 BM25_K1 = 1.2
@@ -265,9 +308,12 @@ def top_tier_query(
         Query.const_score_query(Query.term_query(schema, TOP_GROUP, word_stem), 0.0)
         for word_stem in stems[1:]
     ]
+    # Every document here is a full match, scored as such (see `text_query`).
+    full = [(Occur.Should, Query.const_score_query(Query.all_query(), FULL_MATCH))]
     return Query.boolean_query(
         [(Occur.Must, _units_query(schema, units, parsed.excluded))]
         + [(Occur.Must, requirement) for requirement in required]
+        + (full if len(units) >= 2 else [])
     )
 
 

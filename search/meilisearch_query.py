@@ -17,9 +17,9 @@ from typing import Any
 
 from search.documents import FILTER_FIELDS, HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch_filters import search_filter
+from search.meilisearch_plan import PlannedQuery, Synonyms, query_plan
 from search.passages import Cue, matched_cue
 from search.query import DocumentKind, Facet, Highlight, Hit, SearchRequest, SearchResponse
-from search.text import ParsedQuery, parse_query
 
 Version = tuple[int, int]
 """A Meilisearch release as (major, minor)."""
@@ -53,12 +53,6 @@ _WORD = re.compile(r"\w+")
 HIGHLIGHTED = tuple(dict.fromkeys(f for fields in HIGHLIGHT_FIELDS.values() for f in fields))
 """Every kind's highlight fields, once each, in a stable order."""
 
-
-SYNONYM_WEIGHT = 0.9
-"""The weight of a synonym's query in a federated search: its matches rank below those of
-the words typed, unless those match only with typos (as on the embedded engine)."""
-Synonyms = Sequence[tuple[tuple[str, ...], ...]]
-"""Synonym groups as `search.text.normalise_synonyms` gives them."""
 
 MAX_FACET_VALUES = 10_000
 MAX_TOTAL_HITS = 100_000_000
@@ -95,7 +89,7 @@ def index_settings(version: Version = SPLIT_ATTRIBUTE_RULE) -> dict[str, Any]:
 
     It declares no synonyms: Meilisearch looks them up only for query phrases of 1 to 3
     words and ranks their matches like the words typed, so the query plan expands them
-    (`synonym_queries`), and an index set up before that has its synonyms cleared."""
+    (`search.meilisearch_plan`), and an index set up before that has its synonyms cleared."""
     return {
         "searchableAttributes": list(SEARCHABLE_FIELDS),
         "filterableAttributes": list(FILTER_FIELDS),
@@ -156,69 +150,34 @@ def search_body(request: SearchRequest, tags: Tags) -> dict[str, Any]:
     return body
 
 
-def _quoted(phrase: Sequence[str]) -> str:
-    return '"' + " ".join(phrase) + '"'
-
-
-def _with_synonym(parsed: ParsedQuery, start: int, length: int, other: Sequence[str]) -> str:
-    """The query with its words `start` to `start + length` replaced by the phrase `other`
-    (exact, as the embedded engine matches a synonym); phrases and exclusions kept."""
-    texts = [w.text for w in parsed.words]
-    terms = [_quoted(p) for p in parsed.phrases] + [f"-{word}" for word in parsed.excluded]
-    terms += [*texts[:start], _quoted(other), *texts[start + length :]]  # the last word last
-    last = parsed.words[-1]
-    open_end = last.prefix and start + length < len(parsed.words)
-    return " ".join(terms) + ("" if open_end else " ")
-
-
-def synonym_queries(query: str, synonyms: Synonyms) -> list[str]:
-    """The query once for each synonym it brings in, that synonym standing for the words
-    typed. Spans are found as the embedded engine finds them: left to right, the longest
-    group member first; empty when the query brings in none."""
-    parsed = parse_query(query)
-    texts = [w.text for w in parsed.words]
-    alternatives: list[str] = []
-    index = 0
-    while index < len(texts):
-        length = next(
-            (
-                n
-                for n in range(len(texts) - index, 0, -1)
-                if any(tuple(texts[index : index + n]) in group for group in synonyms)
-            ),
-            0,
-        )
-        if not length:
-            index += 1
-            continue
-        span = tuple(texts[index : index + length])
-        group = next(group for group in synonyms if span in group)
-        alternatives += [
-            _with_synonym(parsed, index, length, other) for other in group if other != span
-        ]
-        index += length
-    return list(dict.fromkeys(alternatives))
-
-
 def search_request(
     index: str, request: SearchRequest, tags: Tags, synonyms: Synonyms = ()
 ) -> tuple[str, dict[str, Any]]:
-    """Where to POST a search and what.
+    """Where to POST a search and what (the plan is search/meilisearch_plan.py's).
 
-    Without synonyms in the query: one search when the page starts at a multiple of its
-    size; otherwise one /multi-search holding a count (exact total and facets, no hits)
-    and the page by `offset`/`limit`. Either way a deep page costs what page 1 does.
+    A plan of one search: one search when the page starts at a multiple of its size;
+    otherwise one /multi-search holding a count (exact total and facets, no hits) and
+    the page by `offset`/`limit`. Either way a deep page costs what page 1 does.
 
-    With synonyms: one federated /multi-search of the query as typed and once per synonym
-    (weighted below it); Meilisearch merges the hits, keeps each document once and counts
-    the union exactly, facets included (measured on 1.21, past 1,000 matches)."""
+    A plan of several: one federated /multi-search of them; Meilisearch merges the hits,
+    keeps each document once and counts the union exactly, facets included (measured on
+    1.21, past 1,000 matches)."""
     body = search_body(request, tags)
-    if alternatives := synonym_queries(request.query, synonyms):
-        return "/multi-search", federated_body(index, request, body, alternatives)
+    plan = query_plan(request.query, synonyms)
+    if len(plan) > 1:
+        return "/multi-search", federated_body(index, request, body, plan)
+    body["q"] = plan[0].q
+    body["matchingStrategy"] = plan[0].matching_strategy
     if not request.limit or request.offset % request.limit == 0:
         return f"/indexes/{index}/search", body
     page = {k: v for k, v in body.items() if k not in ("page", "hitsPerPage", "facets")}
-    count = {"q": body["q"], "page": 1, "hitsPerPage": 0, "attributesToRetrieve": ["id"]}
+    count = {
+        "q": body["q"],
+        "matchingStrategy": body["matchingStrategy"],
+        "page": 1,
+        "hitsPerPage": 0,
+        "attributesToRetrieve": ["id"],
+    }
     for name in ("filter", "facets"):
         if name in body:
             count[name] = body[name]
@@ -231,16 +190,23 @@ def search_request(
 
 
 def federated_body(
-    index: str, request: SearchRequest, body: dict[str, Any], alternatives: Sequence[str]
+    index: str, request: SearchRequest, body: dict[str, Any], plan: Sequence[PlannedQuery]
 ) -> dict[str, Any]:
-    """A federated /multi-search of the query as typed (weight 1) and of each alternative
-    (`SYNONYM_WEIGHT`), paged by `offset`/`limit` with facets merged over all of them."""
+    """A federated /multi-search of the plan's searches, each with its weight, strategy
+    and threshold, paged by `offset`/`limit` with facets merged over all of them."""
     query = {k: v for k, v in body.items() if k not in ("page", "hitsPerPage", "facets")}
-    queries = [{"indexUid": index, **query, "federationOptions": {"weight": 1.0}}]
-    queries += [
-        {"indexUid": index, **query, "q": q, "federationOptions": {"weight": SYNONYM_WEIGHT}}
-        for q in alternatives
-    ]
+    queries = []
+    for planned in plan:
+        one = {
+            "indexUid": index,
+            **query,
+            "q": planned.q,
+            "matchingStrategy": planned.matching_strategy,
+            "federationOptions": {"weight": planned.weight},
+        }
+        if planned.threshold is not None:
+            one["rankingScoreThreshold"] = planned.threshold
+        queries.append(one)
     federation: dict[str, Any] = {"offset": request.offset, "limit": request.limit}
     if request.facets:
         federation["facetsByIndex"] = {index: body["facets"]}

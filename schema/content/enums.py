@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from server.content.models import (
+    DateCertainty,
     EventFormat,
     EventStatus,
     ParticipantRole,
@@ -21,8 +22,20 @@ strawberry.enum(
     description="Whether an event is published; the public only ever sees PUBLISHED events.",
 )
 strawberry.enum(EventFormat, description="How people attend an event.")
+strawberry.enum(
+    DateCertainty,
+    description="How sure an event's dates are: STATED by the source, INFERRED from what it "
+    "says (it gives none), or DISPUTED by something it says.",
+)
 strawberry.enum(Platform, description="Where an event was streamed or where a recording lives.")
 strawberry.enum(ParticipantRole, description="The part a person played at an event.")
 strawberry.enum(RevisionAction, description="What a change to an event did.")
 
-__all__ = ["EventFormat", "EventStatus", "ParticipantRole", "Platform", "RevisionAction"]
+__all__ = [
+    "DateCertainty",
+    "EventFormat",
+    "EventStatus",
+    "ParticipantRole",
+    "Platform",
+    "RevisionAction",
+]

@@ -16,7 +16,7 @@ import strawberry
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 
-from schema.content.enums import EventFormat, EventStatus, ParticipantRole, Platform
+from schema.content.enums import DateCertainty, EventFormat, EventStatus, ParticipantRole, Platform
 from schema.content.prefetch import now_or_later
 from schema.content.revisions import EventRevision
 from schema.context import Context
@@ -335,6 +335,13 @@ class Event(relay.Node):
     body: str = strawberry.field(description="The full write-up, as Markdown.")
     outcomes: str | None = strawberry.field(description="What the event achieved, as Markdown.")
     status: EventStatus = strawberry.field(description="Whether the event is published.")
+    date_certainty: DateCertainty = strawberry.field(
+        description="How sure the dates are; when not STATED, `dateNote` says why."
+    )
+    date_note: str | None = strawberry.field(
+        description="A short public note on the dates, in the source's words where it has "
+        "them: why they are inferred or in doubt. Show it beside the dates."
+    )
     place: str | None = strawberry.field(
         description="The venue or platform, as the source gives it."
     )
@@ -365,6 +372,8 @@ class Event(relay.Node):
             body=row.body,
             outcomes=row.outcomes,
             status=row.status,
+            date_certainty=row.date_certainty,
+            date_note=row.date_note,
             place=row.place,
             format=row.format,
             platform=row.platform,

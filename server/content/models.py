@@ -23,6 +23,17 @@ class EventFormat(str, Enum):
     HYBRID = "HYBRID"
 
 
+class DateCertainty(str, Enum):
+    """How sure an event's dates are, as the public may be told."""
+
+    STATED = "STATED"
+    """The source gives the dates."""
+    INFERRED = "INFERRED"
+    """The source gives no date; the dates were worked out from what it says."""
+    DISPUTED = "DISPUTED"
+    """The source gives the dates, but something it says contradicts them."""
+
+
 class Platform(str, Enum):
     """Where an event was streamed or a recording lives."""
 
@@ -207,6 +218,11 @@ class Event(Model):
     # content service so that lists can filter and order without a join.
     start_date = fields.DateField()
     end_date = fields.DateField()
+    date_certainty = fields.CharEnumField(
+        DateCertainty, max_length=16, default=DateCertainty.STATED
+    )
+    date_note = fields.CharField(max_length=500, null=True)
+    """A short public note on the dates, such as why they are inferred or in doubt."""
     place = fields.CharField(max_length=300, null=True)
     format = fields.CharEnumField(EventFormat, max_length=16, null=True)
     platform = fields.CharEnumField(Platform, max_length=16, null=True)

@@ -110,6 +110,8 @@ async def read_events() -> list[EventRecord]:
             committee=event.committee.slug if event.committee else None,
             summary=event.summary,
             dates=[session.date for session in _in_order(event.sessions)],
+            date_certainty=event.date_certainty,
+            date_note=event.date_note,
             place=event.place,
             format=event.format,
             platform=event.platform,

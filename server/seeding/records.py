@@ -20,7 +20,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
+from server.content.models import (
+    DateCertainty,
+    EventFormat,
+    EventStatus,
+    ParticipantRole,
+    Platform,
+)
 from server.content.services import (
     AffiliationInput,
     CommitteeInput,
@@ -194,6 +200,8 @@ class EventRecord(Record):
     committee: str | None = None
     summary: str = ""
     dates: list[IsoDate]
+    date_certainty: DateCertainty = DateCertainty.STATED
+    date_note: str | None = None
     place: str | None = None
     format: EventFormat | None = None
     platform: Platform | None = None
@@ -215,6 +223,8 @@ class EventRecord(Record):
             committee=self.committee,
             summary=self.summary,
             dates=list(self.dates),
+            date_certainty=self.date_certainty,
+            date_note=self.date_note,
             place=self.place,
             format=self.format,
             platform=self.platform,

@@ -380,3 +380,63 @@ async def test_the_readme_example_creates_and_publishes_an_event(
     }
     assert data["publishEvent"]["event"]["status"] == "PUBLISHED"
     assert data["publishEvent"]["event"]["version"] == 2
+
+
+DATE_NOTE = """
+mutation UpdateEvent($slug: String!, $input: EventUpdateInput!) {
+  updateEvent(slug: $slug, input: $input) {
+    __typename
+    ... on EventUpdateSuccess { event { dateCertainty dateNote version } }
+    ... on ValidationError { errors { field message code } }
+  }
+}
+"""
+
+EVENT_DATES = """
+query EventDates($slug: String!) { event(slug: $slug) { dates dateCertainty dateNote } }
+"""
+
+
+async def test_an_editor_marks_a_date_in_doubt_with_a_public_note(
+    schema: strawberry.Schema, editor: ContextFactory, anonymous: ContextFactory, references: None
+) -> None:
+    await execute(schema, editor(), CREATE_EVENT, input=NEW_PANEL)
+    await execute(schema, editor(), PUBLISH_EVENT, slug="new-panel", version=1)
+
+    unexplained = await execute(
+        schema,
+        editor(),
+        DATE_NOTE,
+        slug="new-panel",
+        input={"version": 2, "dateCertainty": "INFERRED"},
+    )
+    explained = await execute(
+        schema,
+        editor(),
+        DATE_NOTE,
+        slug="new-panel",
+        input={
+            "version": 2,
+            "dateCertainty": "INFERRED",
+            "dateNote": "The page gives no date; the hearings open on 1 May.",
+        },
+    )
+
+    assert unexplained["updateEvent"] == {
+        "__typename": "ValidationError",
+        "errors": [
+            {
+                "field": "dateNote",
+                "message": "must say why the dates are inferred",
+                "code": "REQUIRED",
+            }
+        ],
+    }
+    assert explained["updateEvent"]["event"]["dateCertainty"] == "INFERRED"
+    assert await execute(schema, anonymous(), EVENT_DATES, slug="new-panel") == {
+        "event": {
+            "dates": ["2024-05-01"],
+            "dateCertainty": "INFERRED",
+            "dateNote": "The page gives no date; the hearings open on 1 May.",
+        }
+    }

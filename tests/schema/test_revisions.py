@@ -127,6 +127,8 @@ async def test_each_change_is_a_revision_with_its_actor_and_the_event_it_left(
         "status": "DRAFT",
         "committee": None,
         "summary": "",
+        "date_certainty": "STATED",
+        "date_note": None,
         "dates": ["2024-05-01"],
         "place": None,
         "format": None,

@@ -107,7 +107,8 @@ async def test_synonyms_of_any_length_work_both_ways_and_the_word_typed_ranks_fi
     assert (await ids(backend, "magnitsky "))[0] == "event-2"  # the word typed ranks first
     assert set(await ids(backend, "global human rights sanctions ")) == {"event-1", "event-2"}
     assert await ids(backend, "magnitsky -explained ") == ["event-2"]  # exclusions hold for both
-    assert await ids(backend, "explained magnitsky") == ["event-1"]  # and later words still count
+    # Both units (a word, and a synonym) rank above one of them.
+    assert await ids(backend, "explained magnitsky") == ["event-1", "event-2"]
 
 
 async def test_a_query_with_nothing_left_to_search_for_finds_nothing(
@@ -337,3 +338,66 @@ async def test_the_cue_holding_the_most_matched_words_is_the_one_named(
     (hit,) = (await backend.search(SearchRequest(query))).hits
 
     assert (hit.start_ms, hit.speaker_name) == (start_ms, speaker)
+
+
+async def test_documents_missing_one_word_are_found_below_those_holding_all(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(
+        upserts=[
+            document(
+                "event-1", title="Run for Hakan", body="Before the marrow transplant.", event_id=1
+            ),
+            document("event-2", title="Bone marrow transplant registry", event_id=2),
+            document("event-3", title="Bone health", body="After a transplant.", event_id=3),
+            document("event-4", title="Marrow", event_id=4),
+        ]
+    )
+
+    for query in ("bone marrow transplant", "bone marow transplnt "):  # typos still count
+        result = await backend.search(SearchRequest(query, facets=(Facet.KIND,)))
+        found = [hit.id for hit in result.hits]
+        assert found[0] == "event-2", query  # all three words
+        assert set(found[1:]) == {"event-1", "event-3"}, query  # two of three; one is too few
+        assert result.total_hits == result.facets[Facet.KIND]["event"] == 3, query
+
+    hakan = next(
+        hit
+        for hit in (await backend.search(SearchRequest("bone marrow transplant"))).hits
+        if hit.id == "event-1"
+    )
+    assert [h.snippet for h in hakan.highlights] == [
+        "Before the <mark>marrow</mark> <mark>transplant</mark>."
+    ]
+
+
+async def test_a_long_query_finds_documents_missing_one_word_not_two(
+    backend: SearchBackend,
+) -> None:
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Climate youth activism in schools", event_id=1),
+            document("event-2", title="Climate activism in courts", event_id=2),
+            document("event-3", title="Youth courts", event_id=3),
+        ]
+    )
+
+    # Three of the four words each; "Youth courts" holds only two.
+    assert set(await ids(backend, "climate youth activism courts ")) == {"event-1", "event-2"}
+    # All four, and nothing else: "Climate activism in courts" holds two of them.
+    assert await ids(backend, "climate youth activism schools ") == ["event-1"]
+
+
+async def test_the_last_word_is_a_prefix_only_in_a_full_match(backend: SearchBackend) -> None:
+    await backend.apply(
+        upserts=[
+            document("event-1", title="Universal jurisdiction", event_id=1),
+            document("event-2", title="Universal periodic review", event_id=2),
+            document("event-3", title="Jurisdiction in practice", event_id=3),
+        ]
+    )
+
+    # "univ" reaches "universal" beside "jurisdiction"; alone, a word must match whole.
+    assert await ids(backend, "jurisdiction univ") == ["event-1", "event-3"]
+    found = await ids(backend, "jurisdiction universal")
+    assert found[0] == "event-1" and set(found[1:]) == {"event-2", "event-3"}

@@ -141,4 +141,5 @@ async def test_a_page_of_two_words_comes_from_titles_holding_both(tmp_path: Path
 
     assert [(h.id, h.score) for h in result.hits] == [(h.id, h.score) for h in ranked.hits[20:30]]
     assert {h.id for h in result.hits[5:]} <= {f"event-{i}" for i in range(35, 45)}
-    assert result.total_hits == ranked.total_hits == 65  # every title with "rights"
+    # Every title with "rights" or "forum": of two words, one may be missing.
+    assert result.total_hits == ranked.total_hits == 75

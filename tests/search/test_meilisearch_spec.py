@@ -24,12 +24,12 @@ from search.backend import Document, SearchUnavailable
 from search.documents import HIGHLIGHT_FIELDS, SEARCHABLE_FIELDS
 from search.meilisearch import MeilisearchBackend
 from search.meilisearch_filters import events_filter, quote, search_filter
+from search.meilisearch_plan import PARTIAL_WEIGHT, PlannedQuery, query_plan, synonym_queries
 from search.meilisearch_query import (
     index_settings,
     parse_version,
     ranking_rules,
     supported_version,
-    synonym_queries,
 )
 from search.query import DocumentKind, Facet, Highlight, SearchFilter, SearchRequest
 from search.text import normalise_synonyms
@@ -317,6 +317,20 @@ def test_a_query_naming_a_synonym_is_also_asked_with_each_synonym_in_its_place()
     assert synonym_queries("cases under magnitsky", groups) == [
         'cases under "global human rights sanctions" '
     ]
+
+
+def test_a_query_of_several_words_is_also_asked_without_each_of_them() -> None:
+    plan = query_plan("bone marrow transpl", ())
+
+    assert [(p.q, p.matching_strategy, p.weight) for p in plan] == [
+        ("bone marrow transpl", "last", 1.0),  # every word, the last a prefix
+        ("marrow transpl ", "all", PARTIAL_WEIGHT),  # all but one, each word whole
+        ("bone transpl ", "all", PARTIAL_WEIGHT),
+        ("bone marrow ", "all", PARTIAL_WEIGHT),
+    ]
+    # Only documents holding all three words reach two thirds with `last`.
+    assert plan[0].threshold is not None and 2 / 3 < plan[0].threshold < 2 / 3 + 1e-9
+    assert query_plan("marrow ", ()) == [PlannedQuery("marrow ", "all", 1.0)]
 
 
 # -- apply and documents -------------------------------------------------------------------

@@ -95,3 +95,24 @@ async def test_people_are_found_by_name_and_affiliation(seeded_index: SearchBack
     assert by_name.hits[0].kind is DocumentKind.PERSON
     assert by_typo.hits[0].id == by_name.hits[0].id
     assert {h.field for h in by_name.hits[0].highlights} >= {"name"}
+
+
+async def test_a_query_missing_one_word_finds_the_event_holding_the_others(
+    seeded_index: SearchBackend,
+) -> None:
+    # The Run for Hakan event speaks of a "marrow transplant", never of "bone".
+    result = await seeded_index.search(
+        SearchRequest(
+            "bone marrow transplant",
+            SearchFilter(kinds=(DocumentKind.EVENT,)),
+            facets=(Facet.COMMITTEE,),
+            limit=100,
+        )
+    )
+
+    hakan = await Event.get(
+        slug="run-for-hakan-an-11-year-old-child-suffering-from-leukaemia-in-turkey"
+    )
+    hit = next(h for h in result.hits if h.event_id == hakan.id)
+    assert any("<mark>marrow</mark> <mark>transplant</mark>" in h.snippet for h in hit.highlights)
+    assert result.total_hits == len(result.hits) == sum(result.facets[Facet.COMMITTEE].values())

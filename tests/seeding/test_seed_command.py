@@ -137,6 +137,31 @@ async def test_a_directory_with_errors_writes_nothing_and_names_file_record_and_
     assert set((await row_counts()).values()) == {0}
 
 
+async def test_a_date_in_doubt_needs_a_note_and_a_known_certainty(
+    cms: CmsRunner, seed_copy: Path
+) -> None:
+    edit(
+        seed_copy / "events/magnitsky-sanctions-workshops.md",
+        "date_certainty: STATED\n",
+        "date_certainty: DISPUTED\n",
+    )
+    edit(seed_copy / IMPUNITY, "date_certainty: DISPUTED\n", "date_certainty: DOUBTFUL\n")
+
+    result = await cms("seed", str(seed_copy))
+
+    assert result.exit_code == 1
+    assert (
+        "events/magnitsky-sanctions-workshops.md: event 'magnitsky-sanctions-workshops': "
+        "date_note: must say why the dates are disputed"
+    ) in result.output
+    assert (
+        "events/impunity-an-unchanging-rule-in-turkey.md: "
+        "event 'impunity-an-unchanging-rule-in-turkey': date_certainty: "
+    ) in result.output
+    assert "'STATED', 'INFERRED' or 'DISPUTED'" in result.output
+    assert set((await row_counts()).values()) == {0}
+
+
 async def test_a_failed_reseed_leaves_the_earlier_content_untouched(
     cms: CmsRunner, seed_copy: Path
 ) -> None:
@@ -244,6 +269,6 @@ async def test_a_yaml_syntax_error_names_where_the_problem_is_and_where_it_start
     # Front matter lines count from the top of the file, past the opening '---'.
     assert event.endswith(
         f"{IMPUNITY}: invalid YAML: found unexpected end of stream "
-        "(while scanning a quoted scalar that starts at line 10, column 8) (line 92, column 1)"
+        "(while scanning a quoted scalar that starts at line 13, column 8) (line 95, column 1)"
     )
     assert set((await row_counts()).values()) == {0}

@@ -112,7 +112,7 @@ async def test_a_missing_transcript_file_is_named_where_the_event_references_it(
     assert result.exit_code == 1
     assert (
         f"{seeds / EVENT}: event 'harbour-lights-forum': recordings[0].transcript.file: "
-        f"no such file: {seeds / 'transcripts/lost-harbour-lights-forum-1.vtt'} (line 21)"
+        f"no such file: {seeds / 'transcripts/lost-harbour-lights-forum-1.vtt'} (line 23)"
     ) in result.output
 
 

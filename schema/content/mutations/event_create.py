@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.content.enums import EventFormat, EventStatus, Platform
+from schema.content.enums import DateCertainty, EventFormat, EventStatus, Platform
 from schema.content.inputs import EventOrganisationInput, ImageInput, ParticipantInput
 from schema.content.types import Event
 from schema.context import Context
@@ -29,6 +29,13 @@ class EventCreateInput:
     )
     committee: str | None = strawberry.field(
         default=None, description="The slug of the committee that runs it."
+    )
+    date_certainty: DateCertainty = strawberry.field(
+        default=DateCertainty.STATED,
+        description="How sure the dates are; anything but STATED needs a `dateNote`.",
+    )
+    date_note: str | None = strawberry.field(
+        default=None, description="A short public note on the dates, shown beside them."
     )
     summary: str = strawberry.field(default="", description="One or two plain-text sentences.")
     place: str | None = strawberry.field(default=None, description="The venue or platform.")
@@ -60,6 +67,8 @@ class EventCreateInput:
             status=EventStatus.DRAFT,
             committee=self.committee,
             summary=self.summary,
+            date_certainty=self.date_certainty,
+            date_note=self.date_note,
             place=self.place,
             format=self.format,
             platform=self.platform,

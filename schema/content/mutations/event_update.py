@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.content.enums import EventFormat, Platform
+from schema.content.enums import DateCertainty, EventFormat, Platform
 from schema.content.inputs import (
     VERSION_DESCRIPTION,
     EventOrganisationInput,
@@ -41,6 +41,14 @@ class EventUpdateInput:
     )
     committee: str | None = strawberry.field(
         default=_UNSET, description="The slug of the committee that runs it, or null for none."
+    )
+    date_certainty: DateCertainty | None = strawberry.field(
+        default=_UNSET,
+        description="How sure the dates are (null means STATED); anything but STATED needs "
+        "a `dateNote`.",
+    )
+    date_note: str | None = strawberry.field(
+        default=_UNSET, description="A short public note on the dates, or null for none."
     )
     summary: str | None = strawberry.field(default=_UNSET, description="A new summary.")
     place: str | None = strawberry.field(default=_UNSET, description="The venue or platform.")
@@ -78,6 +86,10 @@ class EventUpdateInput:
             dates=items(self.dates),
             committee=keep(self.committee),
             summary=text(self.summary),
+            date_certainty=(
+                DateCertainty.STATED if self.date_certainty is None else keep(self.date_certainty)
+            ),
+            date_note=keep(self.date_note),
             place=keep(self.place),
             format=keep(self.format),
             platform=keep(self.platform),

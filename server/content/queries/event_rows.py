@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from tortoise.connection import connections
 
 from server.auth.viewer import Viewer
-from server.content.models import EventFormat, EventStatus, Platform
+from server.content.models import DateCertainty, EventFormat, EventStatus, Platform
 from server.content.queries.paging import OrderDirection, Page, PageRequest
 from server.content.queries.rows import (
     PUBLISHED_ONLY,
@@ -42,6 +42,8 @@ class EventRow(NamedTuple):
     body: str
     outcomes: str | None
     status: EventStatus
+    date_certainty: DateCertainty
+    date_note: str | None
     place: str | None
     format: EventFormat | None
     platform: Platform | None
@@ -181,17 +183,18 @@ def _moment(value: datetime | str | None) -> datetime | None:
 # Enum members by stored value: a dict lookup where calling the enum searches for it.
 _STATUS = {member.value: member for member in EventStatus}
 _FORMAT = {member.value: member for member in EventFormat}
+_CERTAINTY = {member.value: member for member in DateCertainty}
 _PLATFORM = {member.value: member for member in Platform}
 
 
 def _event(row: Any, with_relations: bool) -> EventRow:
     values = tuple(row)
     (
-        id, slug, title, summary, body, outcomes, status, place, format, platform,
-        image_src, image_alt, image_credit, image_credit_url,
+        id, slug, title, summary, body, outcomes, status, date_certainty, date_note,
+        place, format, platform, image_src, image_alt, image_credit, image_credit_url,
         published_at, created_at, updated_at, version, committee_id,
-    ) = values[:19]  # fmt: skip
-    relations = event_relations(values[19])[1] if with_relations else None
+    ) = values[:21]  # fmt: skip
+    relations = event_relations(values[21])[1] if with_relations else None
     created = _moment(created_at)
     updated = _moment(updated_at)
     assert created is not None and updated is not None, "both columns are NOT NULL"
@@ -203,6 +206,8 @@ def _event(row: Any, with_relations: bool) -> EventRow:
         body,
         outcomes,
         _STATUS[status],
+        _CERTAINTY[date_certainty],
+        date_note,
         place,
         None if format is None else _FORMAT[format],
         None if platform is None else _PLATFORM[platform],

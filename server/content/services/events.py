@@ -14,6 +14,7 @@ from server.auth.viewer import Viewer
 from server.content.errors import ErrorCode, FieldError
 from server.content.models import (
     Committee,
+    DateCertainty,
     Event,
     EventOrganisation,
     EventSession,
@@ -83,6 +84,7 @@ def normalise_event(data: EventInput) -> EventInput:
         data,
         title=clean(data.title),
         summary=clean(data.summary),
+        date_note=clean_optional(data.date_note),
         place=clean_optional(data.place),
         image=image,
         participants=[
@@ -106,6 +108,13 @@ def _check_fields(data: EventInput, check: Checker) -> None:
     check.text("title", data.title, max_length(Event, "title"), required=True)
     check.text("summary", data.summary, SUMMARY_LENGTH)
     check.text("place", data.place, max_length(Event, "place"))
+    check.text("date_note", data.date_note, max_length(Event, "date_note"))
+    if data.date_certainty is not DateCertainty.STATED and data.date_note is None:
+        check.add(
+            "date_note",
+            f"must say why the dates are {data.date_certainty.value.lower()}",
+            ErrorCode.REQUIRED,
+        )
     check.text("body", data.body, BODY_LENGTH)
     check.text("outcomes", data.outcomes, OUTCOMES_LENGTH)
     check.text("editor_note", data.editor_note, EDITOR_NOTE_LENGTH)
@@ -277,6 +286,8 @@ async def write_event(
         "summary": data.summary,
         "start_date": min(data.dates),
         "end_date": max(data.dates),
+        "date_certainty": data.date_certainty,
+        "date_note": data.date_note,
         "place": data.place,
         "format": data.format,
         "platform": data.platform,

@@ -11,7 +11,13 @@ from datetime import date
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
-from server.content.models import EventFormat, EventStatus, ParticipantRole, Platform
+from server.content.models import (
+    DateCertainty,
+    EventFormat,
+    EventStatus,
+    ParticipantRole,
+    Platform,
+)
 
 
 class Unset(Enum):
@@ -137,6 +143,8 @@ class EventInput:
     title: str
     dates: list[date]
     status: EventStatus = EventStatus.DRAFT
+    date_certainty: DateCertainty = DateCertainty.STATED
+    date_note: str | None = None
     committee: str | None = None
     summary: str = ""
     place: str | None = None
@@ -202,6 +210,8 @@ class EventPatch:
     slug: str | Maybe = UNSET
     title: str | Maybe = UNSET
     dates: list[date] | Maybe = UNSET
+    date_certainty: DateCertainty | Maybe = UNSET
+    date_note: str | None | Maybe = UNSET
     committee: str | None | Maybe = UNSET
     summary: str | Maybe = UNSET
     place: str | None | Maybe = UNSET

@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 from server.auth.viewer import Viewer
 from server.content.errors import Conflict
 from server.content.models import (
+    DateCertainty,
     Event,
     EventFormat,
     EventRevision,
@@ -44,6 +45,8 @@ def event_snapshot(data: EventInput) -> dict[str, Any]:
         "status": data.status.value,
         "committee": data.committee,
         "summary": data.summary,
+        "date_certainty": data.date_certainty.value,
+        "date_note": data.date_note,
         "dates": [day.isoformat() for day in data.dates],
         "place": data.place,
         "format": data.format.value if data.format else None,
@@ -84,6 +87,8 @@ def snapshot_input(snapshot: dict[str, Any]) -> EventInput:
         status=EventStatus(snapshot["status"]),
         committee=snapshot.get("committee"),
         summary=snapshot.get("summary", ""),
+        date_certainty=DateCertainty(snapshot.get("date_certainty", DateCertainty.STATED.value)),
+        date_note=snapshot.get("date_note"),
         dates=[date.fromisoformat(day) for day in snapshot["dates"]],
         place=snapshot.get("place"),
         format=EventFormat(snapshot["format"]) if snapshot.get("format") else None,

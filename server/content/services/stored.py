@@ -110,6 +110,8 @@ async def stored_event(row: Event) -> EventInput:
         status=row.status,
         committee=committee,  # type: ignore[arg-type]  # one row's flat value, typed as a tuple
         summary=row.summary,
+        date_certainty=row.date_certainty,
+        date_note=row.date_note,
         place=row.place,
         format=row.format,
         platform=row.platform,
