@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from cms.app import create_app
 from cms.web_processes import WEB_PROCESS_ENVIRONMENT, SeveralWritersRefused, web_process_note
+from cms.worker import worker
 from search.commands import COMMANDS as SEARCH_COMMANDS
 from server.auth.cli import token
 from server.cli import COMMANDS as CONTENT_COMMANDS
@@ -23,6 +24,7 @@ from server.observability.exposition import fresh_multiprocess_directory
 from server.observability.logs import logging_config
 from server.settings import Settings
 from server.transcripts.cli import transcripts
+from server.webhooks.cli import webhook
 
 
 class _Commands(click.Group):
@@ -48,7 +50,15 @@ def main() -> None:
     """Manage and serve the CMS."""
 
 
-for command in (*CONTENT_COMMANDS, transcripts, recordings, token, *SEARCH_COMMANDS):
+for command in (
+    *CONTENT_COMMANDS,
+    transcripts,
+    recordings,
+    token,
+    webhook,
+    *SEARCH_COMMANDS,
+    worker,
+):
     main.add_command(command)
 
 
