@@ -64,7 +64,7 @@ def create_app(
                     settings, search_backend, on_search=recorded.record_search
                 ) as search,
                 # Webhooks are delivered where the search outbox is drained (SEARCH_WORKER).
-                webhook_worker(settings, run=settings.search_worker),
+                webhook_worker(settings) if settings.search_worker else contextlib.nullcontext(),
             ):
                 if owns_database:  # a server process, not a test holding its own database
                     freeze_startup_heap()

@@ -22,7 +22,6 @@ from schema.webhooks.types import (
     WebhookTestSuccess,
 )
 from server.webhooks import subscriptions
-from server.webhooks.sending import Sender
 from server.webhooks.targets import TargetPolicy
 
 Name = Annotated[str, strawberry.argument(description="The subscription's name.")]
@@ -70,6 +69,8 @@ class WebhookMutation:
     async def test_webhook_subscription(
         self, info: strawberry.Info[Context], name: Name
     ) -> WebhookTestResult:
+        from server.webhooks.sending import Sender  # see server.webhooks.worker.webhook_worker
+
         settings = info.context.settings
         sender = Sender(TargetPolicy.from_settings(settings), settings.webhook_timeout_seconds)
         try:

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from schema.context import Context
+from schema.pagination import NestedFirst, nested_limit
 from schema.webhooks.types import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
 from server.content.errors import NotFound, PermissionDenied
 from server.webhooks import subscriptions
@@ -47,13 +48,12 @@ class WebhookQuery:
             WebhookDeliveryStatus | None,
             strawberry.argument(description="Only deliveries with this status."),
         ] = None,
-        first: Annotated[
-            int, strawberry.argument(description="How many, at most (up to 500).")
-        ] = 50,
+        first: NestedFirst = None,
     ) -> list[WebhookDelivery]:
         wanted = status.to_status() if status is not None else None
+        limit = nested_limit(info.context.settings, first)
         try:
-            rows = await subscriptions.deliveries(info.context.viewer, subscription, wanted, first)
+            rows = await subscriptions.deliveries(info.context.viewer, subscription, wanted, limit)
         except (PermissionDenied, NotFound) as error:
             raise _refused(error) from error
         return [WebhookDelivery.from_row(row) for row in rows]

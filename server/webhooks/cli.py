@@ -16,7 +16,6 @@ from server.database import Database
 from server.settings import Settings
 from server.webhooks import events, subscriptions
 from server.webhooks.models import WebhookSubscription
-from server.webhooks.sending import Sender
 from server.webhooks.targets import TargetPolicy
 
 T = TypeVar("T")
@@ -111,6 +110,8 @@ def test(name: str) -> None:
     settings = Settings()
 
     async def send() -> tuple[str, str | None, int | None]:
+        from server.webhooks.sending import Sender  # only this command sends: `cms` starts faster
+
         sender = Sender(TargetPolicy.from_settings(settings), settings.webhook_timeout_seconds)
         try:
             delivery, attempt = await subscriptions.test_subscription(SYSTEM, name, sender)

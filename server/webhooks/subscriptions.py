@@ -6,18 +6,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 
-from server.auth.tokens import require_admin
-from server.auth.viewer import Viewer
-from server.content.errors import ErrorCode, FieldError, ValidationFailed
+from server.auth.viewer import Role, Viewer
+from server.content.errors import ErrorCode, FieldError, PermissionDenied, ValidationFailed
 from server.webhooks import events, signing
 from server.webhooks.errors import SubscriptionNotFound, TargetRefused
 from server.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from server.webhooks.outbox import utcnow
-from server.webhooks.sending import Attempt, Sender
 from server.webhooks.targets import TargetPolicy, check_url
+
+if TYPE_CHECKING:  # the HTTP client is imported only where webhooks are sent
+    from server.webhooks.sending import Attempt, Sender
 
 NAME_MAX_LENGTH = 100
 URL_MAX_LENGTH = 2000
@@ -30,6 +32,12 @@ class NewSubscription:
 
     subscription: WebhookSubscription
     secret: str
+
+
+def require_admin(viewer: Viewer) -> None:
+    """Raises PermissionDenied unless the viewer may manage webhooks."""
+    if viewer.role is not Role.ADMIN:
+        raise PermissionDenied(f"{viewer.name} may not manage webhooks; only admins may")
 
 
 def _invalid(field: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> ValidationFailed:
@@ -140,7 +148,9 @@ async def deliveries(
         log = log.filter(subscription_id=(await _get(name)).id)
     if status is not None:
         log = log.filter(status=status)
-    limit = max(1, min(limit, LOG_MAX))
+    limit = min(limit, LOG_MAX)
+    if limit <= 0:
+        return []
     return await log.order_by("-id").limit(limit).prefetch_related("subscription")
 
 

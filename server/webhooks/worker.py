@@ -13,12 +13,15 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from server.settings import Settings
 from server.webhooks import outbox
 from server.webhooks.outbox import Claim, Retries
-from server.webhooks.sending import Sender
 from server.webhooks.targets import TargetPolicy
+
+if TYPE_CHECKING:
+    from server.webhooks.sending import Sender
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +109,10 @@ def retries_from_settings(settings: Settings) -> Retries:
 async def webhook_worker(settings: Settings, *, run: bool = True) -> AsyncIterator[WebhookWorker]:
     """A worker for the settings, delivering in the background while the block runs
     (unless `run` is off: then only what the caller drains is sent)."""
+    # Here, not at the top: a web process that runs no worker never imports the HTTP
+    # client, which would lengthen every process's start (uvicorn gives a new one 5 s).
+    from server.webhooks.sending import Sender
+
     sender = Sender(TargetPolicy.from_settings(settings), settings.webhook_timeout_seconds)
     worker = WebhookWorker(
         sender, retries_from_settings(settings), poll_interval=settings.webhook_poll_seconds
