@@ -27,6 +27,7 @@ from server.observability.exposition import forget_this_process
 from server.observability.metrics import Metrics
 from server.observability.middleware import ObserveRequests
 from server.settings import Settings
+from server.webhooks.worker import webhook_worker
 
 
 class State(TypedDict):
@@ -46,7 +47,8 @@ def create_app(
     """Build the Starlette app for `settings` (read from the environment when omitted).
 
     The lifespan opens the database named by the settings and closes it on shutdown,
-    and runs the search side (backend, service and sync worker) in between. A caller
+    and runs the search side (backend, service and sync worker) and the webhook
+    delivery loop in between. A caller
     that passes an already open `database` (a test, say) keeps owning it; a
     `search_backend` replaces the one the settings name.
     """
@@ -60,9 +62,13 @@ def create_app(
         if owns_database:
             await database.open(shared_across_tasks=True)
         try:
-            async with search_runtime(
-                settings, search_backend, on_search=recorded.record_search
-            ) as search:
+            async with (
+                search_runtime(
+                    settings, search_backend, on_search=recorded.record_search
+                ) as search,
+                # Webhooks are delivered where the search outbox is drained (SEARCH_WORKER).
+                webhook_worker(settings) if settings.search_worker else contextlib.nullcontext(),
+            ):
                 if owns_database:  # a server process, not a test holding its own database
                     freeze_startup_heap()
                 yield {

@@ -20,6 +20,7 @@ from cms.web_processes import (
     port_is_free,
     web_process_note,
 )
+from cms.worker import worker
 from search.commands import COMMANDS as SEARCH_COMMANDS
 from server.auth.cli import token
 from server.cli import COMMANDS as CONTENT_COMMANDS
@@ -30,6 +31,7 @@ from server.observability.exposition import fresh_multiprocess_directory
 from server.observability.logs import logging_config
 from server.settings import Settings
 from server.transcripts.cli import transcripts
+from server.webhooks.cli import webhook
 
 
 class _Commands(click.Group):
@@ -55,7 +57,15 @@ def main() -> None:
     """Manage and serve the CMS."""
 
 
-for command in (*CONTENT_COMMANDS, transcripts, recordings, token, *SEARCH_COMMANDS):
+for command in (
+    *CONTENT_COMMANDS,
+    transcripts,
+    recordings,
+    token,
+    webhook,
+    *SEARCH_COMMANDS,
+    worker,
+):
     main.add_command(command)
 
 

@@ -16,6 +16,8 @@ from schema.limits.error_log import log_errors
 from schema.limits.extensions import limit_extensions
 from schema.recorded_operation import RecordOperation
 from schema.search.queries import SearchQuery
+from schema.webhooks.mutations import WebhookMutation
+from schema.webhooks.queries import WebhookQuery
 from server.settings import Settings
 
 # Distinct query texts kept parsed and validated; least recently used go first.
@@ -23,12 +25,12 @@ DOCUMENT_CACHE_SIZE = 256
 
 
 @strawberry.type(description="The root of every read.")
-class Query(ContentQuery, SearchQuery, AuthQuery):
+class Query(ContentQuery, SearchQuery, AuthQuery, WebhookQuery):
     pass
 
 
 @strawberry.type(description="The root of every write.")
-class Mutation(ContentMutation, AuthMutation):
+class Mutation(ContentMutation, AuthMutation, WebhookMutation):
     pass
 
 

@@ -1,10 +1,9 @@
-"""The `cms` commands for search: worker, reindex, search and sync-status."""
+"""The `cms` commands for search: reindex, search and sync-status (`cms worker` is in cms/worker.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 
@@ -63,32 +62,6 @@ async def _status(settings: Settings) -> None:
 def sync_status() -> None:
     """Show the search backlog: its size and the age of its oldest entry."""
     asyncio.run(_status(Settings()))
-
-
-async def _worker(settings: Settings, once: bool) -> None:
-    if once:
-        async with _search_side(settings) as rt:
-            report = await rt.worker.drain()
-        click.echo(f"synced {report.synced}, failed {report.failed}")
-        return
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    # The worker drains the outbox, and its guard rebuilds an index that is not whole.
-    async with (
-        Database.from_settings(settings),
-        search_runtime(settings, run_worker=True) as rt,
-    ):
-        click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
-        await stop.wait()
-
-
-@click.command()
-@click.option("--once", is_flag=True, help="Drain what is due, then exit.")
-def worker(once: bool) -> None:
-    """Drain the search outbox into the search engine (run with SEARCH_WORKER=false on the app)."""
-    asyncio.run(_worker(Settings(), once))
 
 
 async def _reindex(settings: Settings) -> None:
@@ -190,4 +163,4 @@ def search_command(text: str, limit: int, kinds: tuple[str, ...]) -> None:
     sys.exit(asyncio.run(_search(Settings(), text, limit, kinds)))
 
 
-COMMANDS = (sync_status, worker, reindex, search_command)
+COMMANDS = (sync_status, reindex, search_command)

@@ -20,7 +20,12 @@ logger = logging.getLogger(__name__)
 
 SQLITE_ANALYSIS_LIMIT = 1000
 """Rows ANALYZE samples per index: enough to tell a key from a status."""
-MODEL_MODULES = ["server.content.models", "server.indexing.models", "server.auth.models"]
+MODEL_MODULES = [
+    "server.content.models",
+    "server.indexing.models",
+    "server.auth.models",
+    "server.webhooks.models",
+]
 MIGRATIONS_MODULE = "server.migrations"
 
 

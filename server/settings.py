@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import Enum
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
@@ -118,6 +119,30 @@ class Settings(BaseSettings):
         description="When set, /metrics answers only `Authorization: Bearer <this token>`.",
     )
 
+    # Webhooks; README's "For frontend teams" explains each.
+    webhook_allowed_private_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CIDRs that webhooks may reach although not public, comma-separated; none by default.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="How long one delivery attempt may take."
+    )
+    webhook_max_attempts: int = Field(
+        default=12,
+        ge=1,
+        le=100,
+        description="Attempts at one delivery before it fails and its subscription is disabled.",
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=30.0, gt=0, description="The wait after a delivery's first failure; it doubles."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, description="The longest wait between two attempts at a delivery."
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the worker looks for due deliveries when idle."
+    )
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -154,6 +179,25 @@ class Settings(BaseSettings):
             if value.strip().startswith("["):
                 return json.loads(value)
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("webhook_allowed_private_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [network.strip() for network in value.split(",") if network.strip()]
+        return value
+
+    @field_validator("webhook_allowed_private_networks")
+    @classmethod
+    def _known_networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ip_network(network, strict=False)
+            except ValueError as error:
+                raise ValueError(f"{network!r} is not a network in CIDR form: {error}") from error
         return value
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form

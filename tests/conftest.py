@@ -30,6 +30,8 @@ from server.database import Database
 from server.settings import Settings
 
 _TABLES_IN_DELETE_ORDER = [
+    "webhook_delivery",
+    "webhook_subscription",
     "api_token",
     "event_revision",
     "index_marker",

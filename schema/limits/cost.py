@@ -63,6 +63,8 @@ UNPAGED_LIST_SIZES: dict[str, int | None] = {
     "FacetCount.values": None,
     "ValidationError.errors": 10,
     "Query.apiTokens": None,
+    "Query.webhookSubscriptions": None,
+    "WebhookSubscription.events": None,
 }
 
 

@@ -23,6 +23,8 @@ from server.content.services.writes import Change, require_writer, update_row
 from server.indexing import outbox
 from server.transcripts.cues import Cue, check_cues
 from server.transcripts.speakers import name_key, people_by_name
+from server.webhooks import changes as webhooks
+from server.webhooks.events import Action
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """A BCP 47 language tag, loosely: `en`, `tr`, `pt-BR`, `sr-Latn`."""
@@ -131,6 +133,9 @@ async def replace_transcript(
                 )
             if change is not Change.UNCHANGED:
                 await outbox.mark_events([recording.event_id])
+                created = change is Change.CREATED
+                action = Action.PUBLISHED if created else Action.UPDATED
+                await webhooks.transcript_changed(recording, action)
     except IntegrityError as error:  # say, another import of the same recording meanwhile
         raise Conflict(f"Transcript: {error}") from error
     return transcript, change
@@ -146,4 +151,5 @@ async def remove_transcript(viewer: Viewer, recording: Recording) -> bool:
         await TranscriptSegment.filter(transcript_id=transcript.id).delete()
         await transcript.delete()
         await outbox.mark_events([recording.event_id])
+        await webhooks.transcript_changed(recording, Action.DELETED)
     return True

@@ -26,6 +26,8 @@ from server.content.services.validation import (
 )
 from server.content.services.writes import Change, require_writer, save_row, sync_children
 from server.indexing import outbox
+from server.webhooks import changes as webhooks
+from server.webhooks.events import ObjectKind
 
 DESCRIPTION_LENGTH = 10_000
 
@@ -85,10 +87,14 @@ async def _write_committee(
         )
 
     values = {"slug": data.slug, "name": data.name, "description": data.description}
+    slug_before = existing.slug if existing is not None else None
     async with in_transaction():  # the index work commits with the change, or not at all
         row, change = await save_row(Committee, existing, values, sync, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_committee_dependents(row.id)
+            await webhooks.directory_written(
+                ObjectKind.COMMITTEE, row, change is Change.CREATED, slug_before
+            )
     return row, change
 
 
@@ -141,5 +147,6 @@ async def delete_committee(viewer: Viewer, slug: str, *, version: int | None = N
             )
         # Before the seats go: the members' documents list the committee.
         await outbox.mark_committee_dependents(committee.id)
+        await webhooks.directory_deleted(ObjectKind.COMMITTEE, committee)
         await committee.delete()
     return committee

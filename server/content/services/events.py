@@ -48,6 +48,7 @@ from server.content.services.validation import (
 )
 from server.content.services.writes import Change, require_writer, save_row, sync_children
 from server.indexing import outbox
+from server.webhooks import changes as webhooks
 
 SUMMARY_LENGTH = 1_000
 BODY_LENGTH = 100_000
@@ -301,10 +302,13 @@ async def write_event(
         "published_at": _published_at(data.status, existing),
     }
     status_before = existing.status if existing is not None else None
-    async with in_transaction():  # the index work and the revision commit with the change
+    slug_before = existing.slug if existing is not None else None
+    # The index work, the webhooks and the revision commit with the change.
+    async with in_transaction():
         row, change = await save_row(Event, existing, values, sync, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_events([row.id])
+            await webhooks.event_written(row, status_before, slug_before)
             done = action or action_for(change, status_before, data.status)
             await record_revision(viewer, row, done, data)
     return row, change
@@ -359,6 +363,7 @@ async def delete_event(viewer: Viewer, slug: str, *, version: int | None = None)
     async with in_transaction():
         event = await editing.claim_by_slug(Event, "event", slug, version)
         await outbox.mark_events([event.id])
+        await webhooks.event_deleted(event)
         await record_revision(viewer, event, RevisionAction.DELETE, await stored_event(event))
         await event.delete()
     return event

@@ -22,6 +22,8 @@ from server.content.services.validation import (
 )
 from server.content.services.writes import Change, require_writer, save_row
 from server.indexing import outbox
+from server.webhooks import changes as webhooks
+from server.webhooks.events import ObjectKind
 
 
 def normalise_organisation(data: OrganisationInput) -> OrganisationInput:
@@ -50,10 +52,14 @@ async def _write_organisation(
     version: int | None = None,
 ) -> tuple[Organisation, Change]:
     values = {"slug": data.slug, "name": data.name, "url": data.url}
+    slug_before = existing.slug if existing is not None else None
     async with in_transaction():  # the index work commits with the change, or not at all
         row, change = await save_row(Organisation, existing, values, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_organisation_dependents(row.id)
+            await webhooks.directory_written(
+                ObjectKind.ORGANISATION, row, change is Change.CREATED, slug_before
+            )
     return row, change
 
 
@@ -109,5 +115,6 @@ async def delete_organisation(
                 ]
             )
         await outbox.mark_organisation_dependents(organisation.id)
+        await webhooks.directory_deleted(ObjectKind.ORGANISATION, organisation)
         await organisation.delete()
     return organisation

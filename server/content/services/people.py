@@ -43,6 +43,8 @@ from server.content.services.writes import (
     sync_children,
 )
 from server.indexing import outbox
+from server.webhooks import changes as webhooks
+from server.webhooks.events import ObjectKind
 
 BIO_LENGTH = 10_000
 LINK_LABEL_LENGTH = 200
@@ -126,10 +128,14 @@ async def _write_person(
         "bio": data.bio,
         "links": [{"label": link.label, "url": link.url} for link in data.links],
     }
+    slug_before = existing.slug if existing is not None else None
     async with in_transaction():  # the index work commits with the change, or not at all
         row, change = await save_row(Person, existing, values, sync, version=version)
         if change is not Change.UNCHANGED:
             await outbox.mark_person_and_dependents(row.id)
+            await webhooks.directory_written(
+                ObjectKind.PERSON, row, change is Change.CREATED, slug_before
+            )
     return row, change
 
 
@@ -186,6 +192,7 @@ async def delete_person(
                 ]
             )
         await outbox.mark_person_and_dependents(person.id)
+        await webhooks.directory_deleted(ObjectKind.PERSON, person)
         await Participation.filter(person_id=person.id).delete()
         await CommitteeMember.filter(person_id=person.id).delete()
         await person.delete()

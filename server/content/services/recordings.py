@@ -18,6 +18,7 @@ from server.content.services.inputs import RecordingInput, RecordingPatch, apply
 from server.content.services.validation import Checker
 from server.content.services.writes import check_version, claim_version, require_writer, save_row
 from server.indexing import outbox
+from server.webhooks import changes as webhooks
 
 
 def _validate(data: RecordingInput) -> None:
@@ -56,6 +57,7 @@ async def create_recording(viewer: Viewer, event_slug: str, data: RecordingInput
             },
         )
         await outbox.mark_events([event.id])
+        await webhooks.recordings_changed(event.id)
     return recording
 
 
@@ -75,6 +77,7 @@ async def update_recording(
     async with in_transaction():
         row, _ = await save_row(Recording, recording, values, version=version)
         await outbox.mark_events([row.event_id])
+        await webhooks.recordings_changed(row.event_id)
     return row
 
 
@@ -85,6 +88,7 @@ async def delete_recording(viewer: Viewer, recording_id: int, *, version: int) -
         recording = await _recording(recording_id)
         await claim_version(Recording, recording.id, version)
         await outbox.mark_events([recording.event_id])  # its passages leave the index
+        await webhooks.recordings_changed(recording.event_id)
         await recording.delete()
         await Recording.filter(event_id=recording.event_id, position__gt=recording.position).update(
             position=F("position") - 1

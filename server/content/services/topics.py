@@ -21,6 +21,8 @@ from server.content.services.validation import (
 )
 from server.content.services.writes import Change, require_writer, save_row
 from server.indexing import outbox
+from server.webhooks import changes as webhooks
+from server.webhooks.events import ObjectKind
 
 
 def normalise_topic(data: TopicInput) -> TopicInput:
@@ -45,12 +47,16 @@ async def _write_topic(
     *,
     version: int | None = None,
 ) -> tuple[Topic, Change]:
+    slug_before = existing.slug if existing is not None else None
     async with in_transaction():  # the index work commits with the change, or not at all
         row, change = await save_row(
             Topic, existing, {"slug": data.slug, "name": data.name}, version=version
         )
         if change is not Change.UNCHANGED:
             await outbox.mark_topic_dependents(row.id)
+            await webhooks.directory_written(
+                ObjectKind.TOPIC, row, change is Change.CREATED, slug_before
+            )
     return row, change
 
 
@@ -98,5 +104,6 @@ async def delete_topic(viewer: Viewer, slug: str, *, version: int | None = None)
                 ]
             )
         await outbox.mark_topic_dependents(topic.id)
+        await webhooks.directory_deleted(ObjectKind.TOPIC, topic)
         await topic.delete()
     return topic

@@ -1,0 +1,1 @@
+"""GraphQL for webhooks: subscriptions and their delivery log, for admins."""
