@@ -8,7 +8,7 @@ from server.content.models import DateCertainty
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0007_reading_order_indexes")]
+    dependencies = [("models", "0008_webhooks")]
 
     initial = False
 
