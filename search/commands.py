@@ -18,6 +18,7 @@ from search.reindex import reindex as rebuild
 from search.runtime import SearchRuntime, search_runtime
 from search.service import FieldProblem
 from server.content.models import Event, Person
+from server.content.scheduling import run_due, scheduled_publishing
 from server.database import Database
 from server.indexing import outbox
 from server.settings import Settings
@@ -68,7 +69,11 @@ def sync_status() -> None:
 async def _worker(settings: Settings, once: bool) -> None:
     if once:
         async with _search_side(settings) as rt:
+            scheduled = await run_due()
             report = await rt.worker.drain()
+        click.echo(
+            f"published {scheduled.published}, unpublished {scheduled.unpublished} on schedule"
+        )
         click.echo(f"synced {report.synced}, failed {report.failed}")
         return
     stop = asyncio.Event()
@@ -79,15 +84,21 @@ async def _worker(settings: Settings, once: bool) -> None:
     async with (
         Database.from_settings(settings),
         search_runtime(settings, run_worker=True) as rt,
+        scheduled_publishing(settings),
     ):
-        click.echo(f"draining the search outbox into {rt.backend.name}; Ctrl-C stops", err=True)
+        click.echo(
+            f"draining the search outbox into {rt.backend.name} and publishing on schedule; "
+            "Ctrl-C stops",
+            err=True,
+        )
         await stop.wait()
 
 
 @click.command()
 @click.option("--once", is_flag=True, help="Drain what is due, then exit.")
 def worker(once: bool) -> None:
-    """Drain the search outbox into the search engine (run with SEARCH_WORKER=false on the app)."""
+    """Drain the search outbox into the search engine, and publish and unpublish events on
+    schedule (run with SEARCH_WORKER=false on the app)."""
     asyncio.run(_worker(Settings(), once))
 
 
