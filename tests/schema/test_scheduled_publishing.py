@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from server.indexing.models import IndexKind, IndexMarker
 from server.settings import Settings
 from tests.asgi import running
 from tests.auth.conftest import bearer, make_token
+from tests.conftest import CmsRunner
 from tests.factories import make_event
 
 CREATE = """mutation ($input: EventCreateInput!) {
@@ -262,3 +264,20 @@ async def test_the_worker_publishes_a_scheduled_event_for_the_api_and_search_on_
     assert seen_by_api >= publish_at and seen_by_search >= publish_at  # never before its time
     stored = await Event.get(slug="scheduled-vigil")
     assert (stored.status, stored.publish_at) == (EventStatus.PUBLISHED, None)
+
+
+async def test_cms_worker_once_publishes_what_is_due(
+    cms: CmsRunner, db: Database, tmp_path: Path
+) -> None:
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    due = await make_event(slug="due", status=EventStatus.DRAFT, publish_at=past)
+    later = await make_event(
+        slug="later", status=EventStatus.DRAFT, publish_at=past + timedelta(days=1)
+    )
+
+    worked = await cms("worker", "--once", data_dir=str(tmp_path / "data"))
+
+    assert worked.exit_code == 0, worked.output
+    assert "published 1, unpublished 0 on schedule" in worked.output
+    assert (await Event.get(id=due.id)).status is EventStatus.PUBLISHED
+    assert (await Event.get(id=later.id)).status is EventStatus.DRAFT
