@@ -20,6 +20,7 @@ from schema.view import make_graphql_app
 from search.backend import SearchBackend
 from search.runtime import SearchRuntime, search_runtime
 from server.auth.authentication import token_authentication
+from server.content.scheduling import scheduled_publishing
 from server.cors import cors_middleware
 from server.database import Database
 from server.memory import freeze_startup_heap
@@ -47,8 +48,8 @@ def create_app(
     """Build the Starlette app for `settings` (read from the environment when omitted).
 
     The lifespan opens the database named by the settings and closes it on shutdown,
-    and runs the search side (backend, service and sync worker) and the webhook
-    delivery loop in between. A caller
+    and runs the search side (backend, service and sync worker), the webhook
+    delivery loop and scheduled publishing in between. A caller
     that passes an already open `database` (a test, say) keeps owning it; a
     `search_backend` replaces the one the settings name.
     """
@@ -62,13 +63,15 @@ def create_app(
         if owns_database:
             await database.open(shared_across_tasks=True)
         try:
-            async with (
-                search_runtime(
-                    settings, search_backend, on_search=recorded.record_search
-                ) as search,
-                # Webhooks are delivered where the search outbox is drained (SEARCH_WORKER).
-                webhook_worker(settings) if settings.search_worker else contextlib.nullcontext(),
-            ):
+            async with contextlib.AsyncExitStack() as background:
+                search = await background.enter_async_context(
+                    search_runtime(settings, search_backend, on_search=recorded.record_search)
+                )
+                # Webhooks are delivered, and events published on schedule, where the
+                # search outbox is drained (SEARCH_WORKER).
+                if settings.search_worker:
+                    await background.enter_async_context(webhook_worker(settings))
+                    await background.enter_async_context(scheduled_publishing(settings))
                 if owns_database:  # a server process, not a test holding its own database
                     freeze_startup_heap()
                 yield {

@@ -1,7 +1,7 @@
 """`cms worker`: the background work of the app, in a process of its own.
 
 It drains the search outbox into the search engine (and rebuilds an index that is
-not whole), and delivers webhooks. Run it beside web processes that do neither
+not whole), delivers webhooks, and publishes and unpublishes events on schedule. Run it beside web processes that do neither
 (SEARCH_WORKER=false), as docker-compose.yml does.
 """
 
@@ -13,6 +13,7 @@ import signal
 import click
 
 from search.runtime import search_runtime
+from server.content.scheduling import run_due, scheduled_publishing
 from server.database import Database
 from server.settings import Settings
 from server.webhooks.worker import webhook_worker
@@ -24,8 +25,10 @@ async def _drain(settings: Settings) -> None:
         search_runtime(settings, run_worker=False) as search,
         webhook_worker(settings, run=False) as webhooks,
     ):
+        scheduled = await run_due()  # first: what it publishes is then synced and sent
         synced = await search.worker.drain()
         sent = await webhooks.drain()
+    click.echo(f"published {scheduled.published}, unpublished {scheduled.unpublished} on schedule")
     click.echo(f"synced {synced.synced}, failed {synced.failed}")
     click.echo(f"webhooks: delivered {sent.delivered}, failed {sent.failed}")
 
@@ -39,10 +42,11 @@ async def _run(settings: Settings) -> None:
         Database.from_settings(settings),
         search_runtime(settings, run_worker=True) as search,
         webhook_worker(settings, run=True),
+        scheduled_publishing(settings),
     ):
         click.echo(
-            f"draining the search outbox into {search.backend.name} and delivering webhooks; "
-            "Ctrl-C stops",
+            f"draining the search outbox into {search.backend.name}, delivering webhooks "
+            "and publishing on schedule; Ctrl-C stops",
             err=True,
         )
         await stop.wait()
@@ -51,5 +55,6 @@ async def _run(settings: Settings) -> None:
 @click.command()
 @click.option("--once", is_flag=True, help="Do what is due, then exit.")
 def worker(once: bool) -> None:
-    """Drain the search outbox and deliver webhooks (run with SEARCH_WORKER=false on the app)."""
+    """Drain the search outbox, deliver webhooks and publish on schedule (run with
+    SEARCH_WORKER=false on the app)."""
     asyncio.run(_drain(Settings()) if once else _run(Settings()))

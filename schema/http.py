@@ -14,6 +14,8 @@ What this adds to the stock view:
 - Automatic Persisted Queries, when given a `PersistedQueries` store;
 - answers to anonymous reads from a `ResponseCache`, when given one, while the
   content generation they were computed at is current (see response_cache.py);
+- Cache-Control, Vary and ETag headers, and 304 to a matching If-None-Match
+  (see http_caching.py);
 - the operation a request ran and its errors' codes, written into the request's
   `RequestFacts` for its log line and the metrics (server/observability/).
 """
@@ -36,6 +38,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from schema.context import Context
+from schema.http_caching import with_cache_headers
 from schema.persisted_queries import PersistedQueries, PersistedQueryError
 from schema.response_cache import ResponseCache, is_cacheable
 from server.content.generation import current_generation
@@ -46,6 +49,9 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 _CACHEABLE = "cms.response_cacheable"
 """Set in the request's scope when its answer may be kept: a query of the database that ran
 without errors (see response_cache.py)."""
+_CLEAN = "cms.response_clean"
+"""Set in the request's scope when its operation ran without errors: its answer may be kept
+by HTTP caches when the request is an anonymous GET (see http_caching.py)."""
 JSON = "application/json"
 
 
@@ -88,6 +94,8 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
 
     persisted_queries: PersistedQueries | None = None
     response_cache: ResponseCache | None = None
+    http_cache_max_age = 0
+    """Seconds an anonymous GET's answer may be kept by HTTP caches."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,6 +120,9 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
                     operation = self.response_cache.operation(key)
                     if operation is not None and (facts := facts_of(scope)) is not None:
                         facts.ran(*operation)
+                    cached = with_cache_headers(
+                        request, cached, clean=True, max_age=self.http_cache_max_age
+                    )
                     await cached(scope, receive, send)
                     return
         try:
@@ -132,6 +143,9 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
                 else None
             )
             self.response_cache.put(key, generation, response, operation)
+        response = with_cache_headers(
+            request, response, clean=bool(scope.get(_CLEAN)), max_age=self.http_cache_max_age
+        )
         await response(scope, receive, send)
 
     def error_response(self, request: Request, status_code: int, message: str) -> Response:
@@ -223,6 +237,8 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             ):
                 raise HTTPException(405, error.reason) from error
             raise
+        if not result.errors:
+            request.scope[_CLEAN] = True
         if digest is not None and request_data.query and not is_request_error(result):
             assert self.persisted_queries is not None
             self.persisted_queries.remember(digest, request_data.query)

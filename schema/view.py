@@ -27,6 +27,7 @@ class GraphQLApp(GraphQLOverHTTP):
         self.settings = settings
         self.persisted_queries = PersistedQueries() if settings.persisted_queries else None
         self.response_cache = ResponseCache() if settings.response_cache else None
+        self.http_cache_max_age = settings.http_cache_max_age
 
     @property
     def graphql_ide_html(self) -> str:

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         default_factory=lambda: [["magnitsky", "global human rights sanctions"]],
         description='Groups of equivalent search terms, as JSON: [["a", "b c"], ...].',
     )
+    schedule_interval_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=60,
+        description="How often the worker publishes and unpublishes events whose time has come.",
+    )
     max_page_size: int = Field(default=100, ge=1, le=1000)
     default_page_size: int = Field(default=20, ge=1)
 
@@ -90,6 +96,20 @@ class Settings(BaseSettings):
     response_cache: bool = Field(
         default=True,
         description="Keep answers to anonymous queries until the next committed write to content.",
+    )
+    http_cache_max_age: int = Field(
+        default=60,
+        ge=0,
+        description="Seconds shared caches may keep an anonymous GET answer (Cache-Control max-age).",
+    )
+    preview_secret: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="Signs draft preview tokens; previews need it in production (in "
+        "development one is made and kept in data_dir).",
+    )
+    preview_token_seconds: int = Field(
+        default=3600, ge=1, le=7 * 24 * 3600, description="How long a preview token lives."
     )
     # Deep enough for any page the site renders (events → edges → node → participants
     # → person → events → topics → name is 8); introspection is not counted.

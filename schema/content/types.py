@@ -391,6 +391,21 @@ class Event(relay.Node):
     ) -> list[Event | None]:
         return await _load_nodes(info.context.loaders.event_by_id, node_ids, cls.from_row, required)
 
+    @strawberry.field(
+        description="When the scheduler publishes this draft; editors only (null for anyone else)."
+    )
+    async def publish_at(self, info: strawberry.Info[Context]) -> datetime | None:
+        row = await _scheduled(info, self.id)
+        return row.publish_at if row is not None else None
+
+    @strawberry.field(
+        description="When the scheduler makes this published event a draft again; editors "
+        "only (null for anyone else)."
+    )
+    async def unpublish_at(self, info: strawberry.Info[Context]) -> datetime | None:
+        row = await _scheduled(info, self.id)
+        return row.unpublish_at if row is not None else None
+
     @strawberry.field(description="The body rendered as sanitised HTML, safe to insert as it is.")
     def body_html(self) -> str:
         return render_markdown(self.body)
@@ -438,6 +453,13 @@ class Event(relay.Node):
     async def revisions(self, info: strawberry.Info[Context]) -> list[EventRevision]:
         rows = await info.context.loaders.revisions_by_event.load(self.id)
         return [EventRevision.from_row(row) for row in rows]
+
+
+async def _scheduled(info: strawberry.Info[Context], event_id: int) -> models.Event | None:
+    """The event's stored row, for its schedule; None, with no read, for the public."""
+    if not info.context.viewer.can_read_drafts:
+        return None
+    return await info.context.loaders.event_by_id.load(event_id)
 
 
 def _person(row: rows.PersonRow | None) -> Person:

@@ -2,7 +2,10 @@
 
 A request without an Authorization header is anonymous. Any other request must
 carry `Authorization: Bearer <token>` naming a live token; anything else gets a
-401 with a GraphQL-shaped JSON body, never a quiet downgrade to anonymous.
+401 with a GraphQL-shaped JSON body, never a quiet downgrade to anonymous. A
+request with `X-Preview-Token` (and no Authorization) reads as the public plus
+the one draft the token names (server/auth/previews.py); a token that does not
+hold gets a 401 too.
 Mount it on a route with `Route(..., middleware=[token_authentication()])`;
 the endpoint then finds the viewer with `viewer_of(request)`.
 """
@@ -17,7 +20,7 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 
-from server.auth import tokens
+from server.auth import previews, tokens
 from server.auth.errors import AuthenticationFailed, InvalidToken, MalformedCredentials
 from server.auth.viewer import ANONYMOUS, Viewer
 
@@ -60,18 +63,37 @@ class BearerTokenBackend(AuthenticationBackend):
     ) -> tuple[AuthCredentials, Viewer]:
         values = conn.headers.getlist("authorization")
         if not values:
-            return AuthCredentials(), ANONYMOUS
+            return await self._preview(conn)
         try:
             viewer = await tokens.authenticate(bearer_token(values))
         except AuthenticationFailed as reason:
             raise TokenRefused(reason) from reason
         return AuthCredentials(["authenticated", viewer.role.value]), viewer
 
+    async def _preview(self, conn: HTTPConnection) -> tuple[AuthCredentials, Viewer]:
+        """Anonymous, or the viewer a preview token grants (an editor sees every draft
+        already, so a token beside Authorization is not read)."""
+        token = conn.headers.get(previews.HEADER)
+        if token is None:
+            return AuthCredentials(), ANONYMOUS
+        settings = getattr(conn.state, "settings", None)
+        if settings is None:  # no lifespan state: an app that serves no previews
+            raise TokenRefused(previews.InvalidPreviewToken("Previews are not served here."))
+        try:
+            viewer = await previews.authenticate_preview(token, settings)
+        except AuthenticationFailed as reason:
+            raise TokenRefused(reason) from reason
+        return AuthCredentials(["preview"]), viewer
+
 
 def unauthenticated(conn: HTTPConnection, error: AuthenticationError) -> Response:
     """401 with the reason as a GraphQL error, and the challenge RFC 6750 asks for."""
     reason = error.reason if isinstance(error, TokenRefused) else None
-    code = "invalid_token" if isinstance(reason, InvalidToken) else "invalid_request"
+    code = (
+        "invalid_token"
+        if isinstance(reason, (InvalidToken, previews.InvalidPreviewToken))
+        else "invalid_request"
+    )
     return JSONResponse(
         {"errors": [{"message": str(error), "extensions": {"code": "UNAUTHENTICATED"}}]},
         status_code=401,

@@ -10,6 +10,8 @@ class Role(str, Enum):
     """What a viewer may do, from least to most privileged."""
 
     ANONYMOUS = "anonymous"
+    PREVIEW = "preview"
+    """The public, plus one draft event, by a preview token (server/auth/previews.py)."""
     EDITOR = "editor"
     ADMIN = "admin"
 
@@ -20,6 +22,8 @@ class Viewer:
 
     name: str
     role: Role
+    preview_of: int | None = None
+    """The id of the one draft event a preview viewer may read."""
 
     @property
     def is_authenticated(self) -> bool:

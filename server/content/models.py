@@ -234,6 +234,10 @@ class Event(Model):
     image_credit = fields.CharField(max_length=300, null=True)
     image_credit_url = fields.CharField(max_length=500, null=True)
     published_at = fields.DatetimeField(null=True)
+    # When the scheduler (server/content/scheduling.py) publishes the draft, and when it
+    # makes the published event a draft again; each is cleared once done.
+    publish_at = fields.DatetimeField(null=True)
+    unpublish_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     # Bumped by every change; guards against lost updates.
@@ -249,7 +253,7 @@ class Event(Model):
     class Meta:
         table = "event"
         ordering = ("-start_date", "id")
-        indexes = (("status", "start_date", "id"),)
+        indexes = (("status", "start_date", "id"), ("publish_at",), ("unpublish_at",))
 
     def __str__(self) -> str:
         return self.title

@@ -8,7 +8,7 @@ from server.content.models import DateCertainty
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0008_webhooks")]
+    dependencies = [("models", "0009_scheduled_publishing")]
 
     initial = False
 

@@ -136,6 +136,8 @@ async def read_events() -> list[EventRecord]:
             ],
             outcomes=event.outcomes,
             editor_note=event.editor_note,
+            publish_at=event.publish_at,
+            unpublish_at=event.unpublish_at,
             body=event.body,
         )
         for event in events

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -212,7 +213,18 @@ class EventRecord(Record):
     recordings: list[RecordingRecord] = []
     outcomes: str | None = None
     editor_note: str | None = None
+    publish_at: AwareDatetime | None = None
+    unpublish_at: AwareDatetime | None = None
     body: str = ""
+
+    @model_serializer(mode="wrap")
+    def _without_unscheduled(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Most events are never scheduled: their files say nothing about it.
+        data = handler(self)
+        for name in ("publish_at", "unpublish_at"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
     def to_input(self) -> EventInput:
         image = self.image
@@ -247,4 +259,6 @@ class EventRecord(Record):
             outcomes=self.outcomes,
             editor_note=self.editor_note,
             body=self.body,
+            publish_at=self.publish_at,
+            unpublish_at=self.unpublish_at,
         )

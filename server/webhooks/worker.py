@@ -110,7 +110,7 @@ async def webhook_worker(settings: Settings, *, run: bool = True) -> AsyncIterat
     """A worker for the settings, delivering in the background while the block runs
     (unless `run` is off: then only what the caller drains is sent)."""
     # Here, not at the top: a web process that runs no worker never imports the HTTP
-    # client, which would lengthen every process's start (uvicorn gives a new one 5 s).
+    # client, which would lengthen every process's start.
     from server.webhooks.sending import Sender
 
     sender = Sender(TargetPolicy.from_settings(settings), settings.webhook_timeout_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,36 @@ async def test_export_then_seed_into_an_empty_database_then_export_is_byte_ident
     assert seed_files(second) == seed_files(first)
     assert seed_files(first) == seed_files(seeds_dir)  # seeds/ is already in canonical form
     assert await Person.all().count() == 20
+
+
+async def test_a_schedule_survives_export_then_seed_into_an_empty_database_then_export(
+    cms: CmsRunner, seed_copy: Path, tmp_path: Path
+) -> None:
+    edit(seed_copy / IMPUNITY, "status: PUBLISHED", "status: DRAFT")
+    edit(
+        seed_copy / IMPUNITY,
+        "\n---\n",
+        "\npublish_at: 2030-05-01T09:00:00+02:00\nunpublish_at: 2030-06-01T00:00:00Z\n---\n",
+    )
+    seeded = await cms("seed", str(seed_copy))
+    assert seeded.exit_code == 0, seeded.output
+    first = tmp_path / "first"
+    assert (await cms("export", str(first))).exit_code == 0
+
+    for model in CONTENT_MODELS:
+        await model.all().delete()
+    assert (await cms("seed", str(first))).exit_code == 0
+    second = tmp_path / "second"
+    assert (await cms("export", str(second))).exit_code == 0
+
+    assert seed_files(second) == seed_files(first)
+    event = await Event.get(slug="impunity-an-unchanging-rule-in-turkey")
+    assert event.publish_at == datetime(2030, 5, 1, 7, tzinfo=UTC)
+    assert event.unpublish_at == datetime(2030, 6, 1, tzinfo=UTC)
+    exported = (first / IMPUNITY).read_text(encoding="utf-8")
+    assert "\npublish_at: 2030-05-01T07:00:00Z\nunpublish_at: 2030-06-01T00:00:00Z\n---" in exported
+    others = [name for name in seed_files(first) if name.startswith("events/") and name != IMPUNITY]
+    assert all(b"publish_at" not in seed_files(first)[name] for name in others)
 
 
 async def test_a_transcript_survives_export_then_seed_into_an_empty_database_then_export(

@@ -28,6 +28,7 @@ from schema.content.mutations import (
     person_create,
     person_delete,
     person_update,
+    preview_token_create,
     recording_create,
     recording_delete,
     recording_update,
@@ -47,6 +48,7 @@ class ContentMutation:
     unpublish_event = event_unpublish.unpublish_event
     delete_event = event_delete.delete_event
     restore_event_revision = event_revision_restore.restore_event_revision
+    create_preview_token = preview_token_create.create_preview_token
 
     add_participant = participant_add.add_participant
     remove_participant = participant_remove.remove_participant

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -58,6 +58,14 @@ class EventCreateInput:
         default=None, description="A note for editors, never shown to the public."
     )
     body: str = strawberry.field(default="", description="The full write-up, as Markdown.")
+    publish_at: datetime | None = strawberry.field(
+        default=None,
+        description="When to publish it, with its time zone; a time already past publishes "
+        "it at the scheduler's next pass.",
+    )
+    unpublish_at: datetime | None = strawberry.field(
+        default=None, description="When to make it a draft again, once published."
+    )
 
     def to_input(self) -> services.EventInput:
         return services.EventInput(
@@ -79,6 +87,8 @@ class EventCreateInput:
             outcomes=self.outcomes,
             editor_note=self.editor_note,
             body=self.body,
+            publish_at=self.publish_at,
+            unpublish_at=self.unpublish_at,
         )
 
 

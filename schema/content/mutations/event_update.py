@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -78,6 +78,14 @@ class EventUpdateInput:
     body: str | None = strawberry.field(
         default=_UNSET, description="The full write-up, as Markdown."
     )
+    publish_at: datetime | None = strawberry.field(
+        default=_UNSET,
+        description="When the scheduler publishes the draft, with its time zone (a time "
+        "already past: at its next pass), or null for no schedule.",
+    )
+    unpublish_at: datetime | None = strawberry.field(
+        default=_UNSET, description="When the scheduler makes it a draft again, or null."
+    )
 
     def to_patch(self) -> services.EventPatch:
         return services.EventPatch(
@@ -100,6 +108,8 @@ class EventUpdateInput:
             outcomes=keep(self.outcomes),
             editor_note=keep(self.editor_note),
             body=text(self.body),
+            publish_at=keep(self.publish_at),
+            unpublish_at=keep(self.unpublish_at),
         )
 
 

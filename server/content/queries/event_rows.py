@@ -82,7 +82,9 @@ def _conditions(statement: _Statement, viewer: Viewer, filter: EventFilter) -> s
     """The WHERE clause for the events `viewer` may see that match `filter`."""
     p = statement.parameter
     conditions = []
-    if not viewer.can_read_drafts:
+    if viewer.preview_of is not None:
+        conditions.append(f"({PUBLISHED_ONLY} OR e.id = {p(viewer.preview_of)})")
+    elif not viewer.can_read_drafts:
         conditions.append(PUBLISHED_ONLY)
     if filter.committee is not None:
         conditions.append(

@@ -73,11 +73,15 @@ def visible_event_q(viewer: Viewer, path: str = "") -> Q:
     """The condition an event reached through `path` (such as `"event__"`) must meet to be seen."""
     if viewer.can_read_drafts:
         return Q()
-    return Q(**{f"{path}status": EventStatus.PUBLISHED})
+    published = Q(**{f"{path}status": EventStatus.PUBLISHED})
+    if viewer.preview_of is not None:  # the public's events, and the one previewed draft
+        return published | Q(**{f"{path}id": viewer.preview_of})  # type: ignore[arg-type]  # keyword filters
+    return published
 
 
 def visible_events(viewer: Viewer) -> QuerySet[Event]:
-    """Every event the viewer may see: published ones, and drafts for editors."""
+    """Every event the viewer may see: published ones, and drafts for editors (and the
+    one draft a preview token names)."""
     return Event.filter(visible_event_q(viewer))
 
 

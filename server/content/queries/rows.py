@@ -67,19 +67,18 @@ class _Statement:
         self.template = template
         self._sql: dict[tuple[str, bool], str] = {}
 
-    def sql(self, dialect: str, drafts: bool) -> str:
+    def sql(self, dialect: str, drafts: bool, preview_of: int | None = None) -> str:
+        if preview_of is not None:  # the one draft a preview token names: not worth keeping
+            return self._text(dialect, f"AND ({PUBLISHED_ONLY} OR e.id = {int(preview_of)})")
         key = (dialect, drafts)
         if key not in self._sql:
-            ids = (
-                "= ANY($1::int[])"
-                if dialect == "postgres"
-                else "IN (SELECT value FROM json_each(?))"
-            )
-            template = self.template if isinstance(self.template, str) else self.template[dialect]
-            self._sql[key] = template.format(
-                ids=ids, published="" if drafts else f"AND {PUBLISHED_ONLY}"
-            )
+            self._sql[key] = self._text(dialect, "" if drafts else f"AND {PUBLISHED_ONLY}")
         return self._sql[key]
+
+    def _text(self, dialect: str, published: str) -> str:
+        ids = "= ANY($1::int[])" if dialect == "postgres" else "IN (SELECT value FROM json_each(?))"
+        template = self.template if isinstance(self.template, str) else self.template[dialect]
+        return template.format(ids=ids, published=published)
 
     async def rows(self, viewer: Viewer, ids: Iterable[int]) -> list[Any]:
         wanted = list(ids)
@@ -88,7 +87,8 @@ class _Statement:
         client = connections.get("default")
         dialect = client.capabilities.dialect
         parameter = wanted if dialect == "postgres" else json.dumps(wanted)
-        _, rows = await client.execute_query(self.sql(dialect, viewer.can_read_drafts), [parameter])
+        sql = self.sql(dialect, viewer.can_read_drafts, viewer.preview_of)
+        _, rows = await client.execute_query(sql, [parameter])
         return list(rows)
 
 

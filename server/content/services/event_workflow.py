@@ -15,14 +15,19 @@ from server.content.services.writes import require_writer
 
 
 async def publish_event(viewer: Viewer, slug: str, *, version: int) -> Event:
-    """Makes the event public; publishing a published event changes nothing."""
-    publish = partial(replace, status=EventStatus.PUBLISHED)
+    """Makes the event public; publishing a published event changes nothing.
+
+    A scheduled publication (`publish_at`) is done with, whoever published it: an
+    editor by hand, or the scheduler (server/content/scheduling.py) on time.
+    """
+    publish = partial(replace, status=EventStatus.PUBLISHED, publish_at=None)
     return await edit_event(viewer, slug, publish, version=version, action=RevisionAction.PUBLISH)
 
 
 async def unpublish_event(viewer: Viewer, slug: str, *, version: int) -> Event:
-    """Makes the event a draft again, hidden from the public and the search index."""
-    unpublish = partial(replace, status=EventStatus.DRAFT)
+    """Makes the event a draft again, hidden from the public and the search index; a
+    scheduled unpublication (`unpublish_at`) is done with."""
+    unpublish = partial(replace, status=EventStatus.DRAFT, unpublish_at=None)
     return await edit_event(
         viewer, slug, unpublish, version=version, action=RevisionAction.UNPUBLISH
     )
@@ -31,8 +36,8 @@ async def unpublish_event(viewer: Viewer, slug: str, *, version: int) -> Event:
 async def restore_event_revision(viewer: Viewer, slug: str, number: int, *, version: int) -> Event:
     """Brings the event's content back to what revision `number` kept, as a new revision.
 
-    Whether the event is published, and its recordings, stay as they are: restoring
-    content never publishes or unpublishes it.
+    Whether the event is published, its schedule and its recordings stay as they are:
+    restoring content never publishes or unpublishes it.
     """
     require_writer(viewer)
     event = await get_by_slug(Event, slug)
@@ -45,7 +50,13 @@ async def restore_event_revision(viewer: Viewer, slug: str, number: int, *, vers
     return await edit_event(
         viewer,
         slug,
-        lambda current: replace(kept, status=current.status, recordings=current.recordings),
+        lambda current: replace(
+            kept,
+            status=current.status,
+            recordings=current.recordings,
+            publish_at=current.publish_at,
+            unpublish_at=current.unpublish_at,
+        ),
         version=version,
         action=RevisionAction.RESTORE,
     )

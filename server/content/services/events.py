@@ -132,6 +132,27 @@ def _check_fields(data: EventInput, check: Checker) -> None:
         image.text("credit", data.image.credit, max_length(Event, "image_credit"))
         image.url("credit_url", data.image.credit_url, max_length(Event, "image_credit_url"))
     check.unique("topics", data.topics, lambda slug: f"topic '{slug}'")
+    _check_schedule(data, check)
+
+
+def _check_schedule(data: EventInput, check: Checker) -> None:
+    for name in ("publish_at", "unpublish_at"):
+        moment = getattr(data, name)
+        if moment is not None and moment.utcoffset() is None:
+            check.add(name, "must say its time zone (an offset, or Z for UTC)", ErrorCode.INVALID)
+            return
+    if data.publish_at is not None and data.status is EventStatus.PUBLISHED:
+        check.add(
+            "publish_at",
+            "the event is already published; unpublish it first to schedule its publication",
+            ErrorCode.INVALID,
+        )
+    if (
+        data.publish_at is not None
+        and data.unpublish_at is not None
+        and data.unpublish_at <= data.publish_at
+    ):
+        check.add("unpublish_at", "must be later than publish_at", ErrorCode.INVALID)
 
 
 def _check_lists(data: EventInput, check: Checker) -> None:
@@ -300,6 +321,8 @@ async def write_event(
         "editor_note": data.editor_note,
         "body": data.body,
         "published_at": _published_at(data.status, existing),
+        "publish_at": data.publish_at,
+        "unpublish_at": data.unpublish_at,
     }
     status_before = existing.status if existing is not None else None
     slug_before = existing.slug if existing is not None else None

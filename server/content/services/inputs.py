@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
@@ -160,6 +160,9 @@ class EventInput:
     outcomes: str | None = None
     editor_note: str | None = None
     body: str = ""
+    # When the scheduler publishes the draft, and when it unpublishes the published event.
+    publish_at: datetime | None = None
+    unpublish_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,8 @@ class EventPatch:
     outcomes: str | None | Maybe = UNSET
     editor_note: str | None | Maybe = UNSET
     body: str | Maybe = UNSET
+    publish_at: datetime | None | Maybe = UNSET
+    unpublish_at: datetime | None | Maybe = UNSET
 
 
 @dataclass(frozen=True)

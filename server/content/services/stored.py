@@ -128,4 +128,6 @@ async def stored_event(row: Event) -> EventInput:
         outcomes=row.outcomes,
         editor_note=row.editor_note,
         body=row.body,
+        publish_at=row.publish_at,
+        unpublish_at=row.unpublish_at,
     )
