@@ -82,6 +82,17 @@ async def test_an_event_page_lists_its_participants_who_link_to_their_pages(visi
     await visit.screenshot("person")
 
 
+async def test_an_event_page_says_when_its_date_is_in_doubt_and_why(visit: Visit) -> None:
+    await visit.open("/events/impunity-an-unchanging-rule-in-turkey")
+    date = visit.page.locator(".facts dd").first
+
+    await expect(date).to_contain_text("26 June 2021 (disputed)")
+    await expect(date.locator(".date-note")).to_contain_text("its text says “On 26 June 2020”")
+
+    await visit.open("/events/magnitsky-sanctions-workshops")  # dates as stated: no note
+    await expect(visit.page.locator(".facts dd").first).not_to_contain_text("(")
+
+
 async def test_a_committee_page_lists_its_members_and_events(visit: Visit) -> None:
     await visit.open("/committees/human-rights-defenders")
     await expect(visit.page.get_by_role("heading", level=1)).to_have_text(

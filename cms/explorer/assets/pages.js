@@ -20,12 +20,22 @@ function section(title, ...content) {
   return h('section', { 'aria-label': title }, h('h2', {}, title), ...content);
 }
 
+/** The dates, and when the source doubts or lacks them, how sure they are and why. */
+function datesWithTheirNote(event) {
+  const sure = event.dateCertainty === 'STATED';
+  return [
+    dates(event.dates),
+    !sure && h('span', { className: 'certainty' }, ` (${label(event.dateCertainty).toLowerCase()})`),
+    event.dateNote && h('p', { className: 'date-note' }, event.dateNote),
+  ];
+}
+
 /** An event page; resolves to the page's title. */
 export async function renderEvent(main, slug) {
   const { event } = await run('EventPage', { slug });
   if (!event) return notFound(main, 'event');
   const facts = [
-    ['Date', dates(event.dates)],
+    ['Date', datesWithTheirNote(event)],
     ['Place', event.place],
     ['Committee', event.committee && link('committees', event.committee)],
     ['Format', label(event.format)],
